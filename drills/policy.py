@@ -1,0 +1,75 @@
+"""The time-limit policy: named limits an office sets once, which drill deadlines cite.
+
+Local rules differ (domain-facts §1.2), so drills never carry numbers of their own.
+The defaults ship beside the rulebook in ``knowledge/rulebook/policy.yaml``; an office
+puts its own values in ``policy.yaml`` in the data folder, which overrides them by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from drills.scenario import Identifier, RuleId, ShortText
+
+
+class TimeLimit(BaseModel):
+    """Minutes after a moment, or a time of day on the drill clock (a daily report by 16:30)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    minutes: float | None = Field(default=None, gt=0, le=30 * 24 * 60)
+    clock: Annotated[str, Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")] | None = None
+    rule: RuleId
+    label: ShortText = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TimeLimit:
+        if (self.minutes is None) == (self.clock is None):
+            raise ValueError('a time limit has exactly one of "minutes" or "clock"')
+        return self
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ring_seconds: float = Field(default=5, gt=0, le=60)  # one ring of the phone
+    rings_before_missed: int = Field(default=10, ge=1, le=60)  # then the caller hangs up
+    limits: dict[Identifier, TimeLimit]
+
+    def limit(self, name: str) -> TimeLimit:
+        return self.limits[name]
+
+
+class PolicyError(Exception):
+    """A policy file that cannot be used; the message names the file and the field."""
+
+
+def _read_mapping(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise PolicyError(f"{path}: cannot read the policy: {error}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: a policy file is a mapping with a 'limits' key")
+    return data
+
+
+def load_policy(defaults: Path, override: Path | None = None) -> Policy:
+    """Load the shipped defaults, then apply an office's overrides limit by limit."""
+    data = _read_mapping(defaults)
+    source = defaults
+    if override is not None and override.exists():
+        extra = _read_mapping(override)
+        limits = {**data.get("limits", {}), **extra.get("limits", {})}
+        data = {**data, **extra, "limits": limits}
+        source = override
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise PolicyError(f"{source}: {field}: {first['msg']}") from None
