@@ -1,0 +1,77 @@
+"""Starting, replaying and resuming a drill: what the CLI, the app and the tests share.
+
+A replay feeds a journal's actions and trainer controls back into a fresh drill with the
+same seed; the engine is deterministic, so it reaches the same state. That is how an
+interrupted drill resumes and how any attempt can be re-scored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from drills.actions import ACTION_ADAPTER
+from drills.catalog import DrillFile
+from drills.engine import ENGINE_VERSION, Drill, JournalEntry
+from drills.policy import Policy
+from drills.variables import instantiate
+
+# Journal entries that record a decision (the trainee's or the trainer's), as opposed
+# to what the engine did by itself; a replay repeats exactly these.
+DECISIONS = ("action", "skipped", "inject_triggered", "clock_shifted", "speed_changed")
+
+
+class ReplayMismatch(Exception):
+    """The journal does not fit this drill (the file changed since, or another seed)."""
+
+
+def new_drill(drill_file: DrillFile, policy: Policy, seed: int,
+              on_entry: Callable[[JournalEntry], None] | None = None) -> Drill:
+    scenario, values = instantiate(drill_file.scenario, seed)
+    return Drill(scenario, policy, seed, values, on_entry)
+
+
+def replay(drill_file: DrillFile, policy: Policy, seed: int, entries: list[JournalEntry]) -> Drill:
+    """Rebuild a drill from its journal; raises ``ReplayMismatch`` if the journal disagrees."""
+    drill = new_drill(drill_file, policy, seed)
+    for entry in entries:
+        if entry.kind not in DECISIONS:
+            continue
+        drill.run_until(entry.at)
+        if entry.kind == "action":
+            drill.act(ACTION_ADAPTER.validate_python(entry.data["action"]))
+        elif entry.kind == "skipped":
+            drill.skip_to_next()
+        elif entry.kind == "inject_triggered":
+            drill.trigger_now(entry.data["inject"])
+        elif entry.kind == "clock_shifted":
+            drill.shift_clock(entry.data["minutes"])
+        elif entry.kind == "speed_changed":
+            drill.set_speed(entry.data["speed"])
+    stored = [(e.kind, e.at, e.data) for e in entries if e.kind not in ("paused", "resumed", "drill_ended")]
+    rebuilt = [(e.kind, e.at, e.data) for e in drill.journal if e.kind not in ("paused", "resumed", "drill_ended")]
+    if rebuilt[: len(stored)] != stored:
+        raise ReplayMismatch("the journal does not match this drill file and seed")
+    return drill
+
+
+def resume(drill_file: DrillFile, policy: Policy, seed: int, entries: list[JournalEntry],
+           on_entry: Callable[[JournalEntry], None]) -> Drill:
+    """Replay an interrupted drill, then write new entries after the stored ones."""
+    drill = replay(drill_file, policy, seed, entries)
+    drill.journal = list(entries)  # keep the stored sequence numbers and pauses
+    drill.attach(on_entry)
+    return drill
+
+
+def run_summary(drill: Drill, drill_file: DrillFile, playbook: str) -> dict[str, Any]:
+    """The headless run's JSON: no wall-clock stamps, no database ids, so it is reproducible."""
+    return {
+        "drill": drill.scenario.id,
+        "language": drill.scenario.language,
+        "title": drill.scenario.title,
+        "seed": drill.seed,
+        "playbook": playbook,
+        "scenario_hash": drill_file.content_hash,
+        "engine": ENGINE_VERSION,
+        "journal": [entry.as_dict() for entry in drill.journal],
+    }

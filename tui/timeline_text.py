@@ -1,0 +1,36 @@
+"""One line of plain text per journal entry, for the headless timeline and the debrief."""
+
+from __future__ import annotations
+
+from drills.engine import Drill, JournalEntry
+from drills.timing import clock_text
+from tui.i18n import text
+
+
+def _action_text(data: dict, language: str) -> str:
+    action = data["action"]
+    parts = [text(language, f"action.{action['kind']}")]
+    for key in ("question", "person", "stage", "channel", "text", "reason"):
+        value = action.get(key)
+        if value:
+            parts.append(str(value))
+    if action.get("to"):
+        parts.append(", ".join(action["to"]))
+    return " · ".join(parts)
+
+
+def describe_entry(entry: JournalEntry, drill: Drill, language: str) -> str:
+    """``02:13:00  [Phone] summary`` — the drill clock, then what happened."""
+    scenario = drill.scenario
+    injects = {inject.id: inject for inject in scenario.injects}
+    data = entry.data
+    inject = injects.get(data.get("inject", ""))
+    values: dict[str, object] = {
+        "title": scenario.title, "seed": drill.seed, "summary": inject.summary if inject else "",
+        "channel": text(language, f"channel.{inject.channel.value}") if inject else "",
+        "expectation": data.get("expectation", ""), "minutes": data.get("minutes", ""),
+        "speed": data.get("speed", ""),
+    }
+    if entry.kind == "action":
+        values["action"] = _action_text(data, language)
+    return f"{clock_text(scenario, entry.at, with_seconds=True)}  {text(language, f'timeline.{entry.kind}', **values)}"
