@@ -354,7 +354,9 @@ class Expectation(Strict):
     channel: ReportChannel | None = None
     elements: list[ReportElement] = Field(default_factory=list)  # a report must carry these
     facts: list[Identifier] = Field(default_factory=list)  # a log or report must hold these
-    deadline: Deadline | None = None
+    # Written in full or as just the policy name (``deadline: answer_phone``); the
+    # validator below turns the short form into a Deadline, so code always sees one.
+    deadline: Deadline | Identifier | None = None
     points: int = Field(ge=0, le=100)
     severity: Severity = Severity.minor
     competency: Competency | None = None  # default follows from the action

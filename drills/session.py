@@ -12,6 +12,7 @@ from typing import Any, Callable
 from drills.actions import ACTION_ADAPTER
 from drills.catalog import DrillFile
 from drills.engine import ENGINE_VERSION, Drill, JournalEntry
+from drills.journal import JournalStore
 from drills.policy import Policy
 from drills.variables import instantiate
 
@@ -75,3 +76,23 @@ def run_summary(drill: Drill, drill_file: DrillFile, playbook: str) -> dict[str,
         "engine": ENGINE_VERSION,
         "journal": [entry.as_dict() for entry in drill.journal],
     }
+
+
+def start_recorded(store: JournalStore, drill_file: DrillFile, policy: Policy, seed: int) -> tuple[int, Drill]:
+    """A new run whose every journal entry is committed as it happens."""
+    run_id = store.start_run(
+        scenario_id=drill_file.scenario.id, language=drill_file.scenario.language,
+        scenario_path=str(drill_file.path), scenario_hash=drill_file.content_hash,
+        seed=seed, engine_version=ENGINE_VERSION,
+    )
+    return run_id, new_drill(drill_file, policy, seed, store.writer(run_id))
+
+
+def resume_recorded(store: JournalStore, run_id: int, drill_file: DrillFile, policy: Policy) -> Drill:
+    """Pick an interrupted run up where its journal ends."""
+    run = store.run(run_id)
+    if run is None:
+        raise ReplayMismatch(f"there is no run {run_id}")
+    if run.scenario_hash != drill_file.content_hash:
+        raise ReplayMismatch("the drill file has changed since this run started")
+    return resume(drill_file, policy, run.seed, store.entries(run_id), store.writer(run_id))

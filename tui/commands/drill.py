@@ -54,20 +54,21 @@ def playbook_for(name: str, drill: Drill) -> list[PlannedAction]:
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed for names, numbers and places: the same seed gives the same drill.")
 @click.option("--play", "playbook", default="ideal", show_default=True, help=f"Playbook: {' or '.join(BUILT_IN)}, or a playbook YAML file.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (reproducible: no wall-clock stamps or database ids).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Which edition of the drill to run.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Which edition of the drill to run (default: the interface language).")
 @click.pass_obj
 def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_json: bool, lang: str | None) -> None:
     """Run DRILL (an id or a drill file) headless with a playbook.
 
     Prints the journal as a timeline, or with --json one JSON object.
     """
-    language = lang or (settings.language if settings else "zh")
+    interface = settings.language if settings else "zh"
+    language = lang or interface
     drill_file = find_drill(current_library(), drill, language)
     policy = current_policy()
     running = new_drill(drill_file, policy, seed)
     refusals = run_playbook(running, playbook_for(playbook, running))
     if refusals:
-        click.echo(text(language, "cli.run.refused"), err=True)
+        click.echo(text(interface, "cli.run.refused"), err=True)
         for refusal in refusals:
             click.echo(f"  {refusal}", err=True)
     summary = run_summary(running, drill_file, playbook if playbook in BUILT_IN else Path(playbook).name)
@@ -75,4 +76,4 @@ def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_jso
         click.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=1))
         return
     for entry in running.journal:
-        click.echo(describe_entry(entry, running, language))
+        click.echo(describe_entry(entry, running, interface))

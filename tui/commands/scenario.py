@@ -33,3 +33,16 @@ def check_command(settings: Settings, paths: tuple[Path, ...]) -> None:
         click.echo(text(language, "cli.check.problems", count=len(library.problems)), err=True)
         raise SystemExit(1)
     click.echo(text(language, "cli.check.clean", count=len(drill_files(list(paths) or None))))
+
+
+@scenario_group.command(name="schema")
+def schema_command() -> None:
+    """Print the drill files' JSON Schema (checked in as scenarios/scenario.schema.json).
+
+    Editors that read the `# yaml-language-server: $schema=` line use it to autocomplete.
+    Regenerate after changing the drill model:
+    dutydrill scenario schema > scenarios/scenario.schema.json
+    """
+    from drills.schema import scenario_schema_text
+
+    click.echo(scenario_schema_text(), nl=False)
