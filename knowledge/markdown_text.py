@@ -1,0 +1,199 @@
+"""Markdown to plain text with markdown-it-py: blocks, inline markup, heading ids.
+
+The block structure always comes from markdown-it. Inline parsing is the slow half of
+markdown-it-py, and most rulebook paragraphs (Chinese prose) contain no inline markup
+character at all; those take a shortcut that yields exactly what the inline parser
+would (a test holds the two paths equal), which keeps a 10 MB rulebook under a second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from knowledge.model import Link
+
+# Characters that can start or end inline markup in CommonMark plus the table and
+# strikethrough extensions; text without any of them is plain text already.
+_INLINE_MARKUP = re.compile(r"[*_`\[\]!<&\\~]")
+HEADING_ID = re.compile(r"[ \t]*\{#([^{}]*)\}[ \t]*$")
+_NEWLINES = re.compile(r"\r\n?")
+
+_block_parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+_inline_parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def normalize_newlines(text: str) -> str:
+    """Line endings as markdown-it sees them, so our line numbers match its token maps."""
+    return _NEWLINES.sub("\n", text).replace("\x00", "\ufffd")
+
+
+def parse_blocks(body: str) -> tuple[list[Token], dict]:
+    """Block tokens (inline children left unparsed) and the env holding link references."""
+    env: dict = {}
+    return _block_parser.parse(body, env), env
+
+
+def _is_wide(character: str) -> bool:
+    # CJK and full-width text is written without spaces, so a line break inside a
+    # Chinese paragraph joins the two halves directly (应急\n预案 reads 应急预案).
+    return bool(character) and ord(character) >= 0x2E80
+
+
+def _soft_joint(before: str, after: str) -> str:
+    return "" if _is_wide(before[-1:]) and _is_wide(after[:1]) else " "
+
+
+@dataclass(slots=True)
+class InlineText:
+    """The plain text of one inline run and the internal links found in it."""
+
+    text: str
+    links: list[Link] = field(default_factory=list)
+
+
+def inline_plain_text(content: str, first_line: int, env: dict | None = None) -> InlineText:
+    """Strip inline markup from ``content`` (a paragraph, cell or heading).
+
+    ``first_line`` is the 1-based file line where the content starts, for link lines.
+    """
+    if _INLINE_MARKUP.search(content):
+        return parsed_inline_text(content, first_line, env)
+    if "\n" not in content:
+        return InlineText(content)
+    return InlineText(_join_plain_lines(content.split("\n")))
+
+
+def parsed_inline_text(content: str, first_line: int, env: dict | None = None) -> InlineText:
+    """``inline_plain_text`` without the shortcut: always through markdown-it's inline parser."""
+    children: list[Token] = []
+    _inline_parser.inline.parse(content, _inline_parser, env if env is not None else {}, children)
+    result = InlineText("")
+    pieces: list[str | None] = []  # None marks a soft line break, resolved once both sides are known
+    _render_children(children, pieces, result.links, [first_line])
+    result.text = _resolve_soft_breaks(pieces)
+    return result
+
+
+def _join_plain_lines(lines: list[str]) -> str:
+    # Same rule as markdown-it's newline rule: two trailing spaces make a hard break.
+    pieces: list[str | None] = []
+    for index, line in enumerate(lines):
+        if index:
+            hard = lines[index - 1].endswith("  ")
+            pieces.append("\n" if hard else None)
+        pieces.append(line.strip(" "))
+    return _resolve_soft_breaks(pieces)
+
+
+def _resolve_soft_breaks(pieces: list[str | None]) -> str:
+    out: list[str] = []
+    for index, piece in enumerate(pieces):
+        if piece is not None:
+            out.append(piece)
+            continue
+        before = next((p for p in reversed(out) if p), "")
+        after = next((p for p in pieces[index + 1 :] if p), "")
+        out.append(_soft_joint(before, after))
+    return "".join(out)
+
+
+def _render_children(children: list[Token], pieces: list[str | None], links: list[Link], line: list[int]) -> None:
+    for token in children:
+        kind = token.type
+        if kind in ("text", "text_special", "code_inline"):
+            pieces.append(token.content)
+        elif kind == "softbreak":
+            pieces.append(None)
+            line[0] += 1
+        elif kind == "hardbreak":
+            pieces.append("\n")
+            line[0] += 1
+        elif kind == "link_open":
+            target = _internal_target(str(token.attrGet("href") or ""))
+            if target is not None:
+                links.append(Link(target, line[0]))
+        elif kind == "image" and token.children:
+            _render_children(token.children, pieces, links, line)
+        # Emphasis, strong, strike and raw inline HTML add no text of their own.
+
+
+def _internal_target(href: str) -> str | None:
+    """``#id`` (or ``file.md#id``) is a link to a section; web and mail links are not."""
+    if "://" in href or href.startswith("mailto:"):
+        return None
+    before, hash_mark, fragment = href.partition("#")
+    if not hash_mark or (before and not before.endswith(".md")):
+        return None
+    return fragment
+
+
+@dataclass(slots=True)
+class Heading:
+    """A top-level heading: its level, plain title, raw id (None if absent), lines (0-based)."""
+
+    level: int
+    title: str
+    id: str | None
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class BlockText:
+    """Plain text of the blocks under one heading, as a list of lines, and their links."""
+
+    lines: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+def walk_sections(tokens: list[Token], env: dict, line_offset: int) -> Iterator[Heading | BlockText]:
+    """Yield each top-level heading followed by the plain text of what lies under it.
+
+    Text before the first heading is yielded as a BlockText with no heading before it.
+    ``line_offset`` is how many file lines precede the Markdown body (the front matter).
+    """
+    current = BlockText()
+    row: list[str] | None = None
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "heading_open" and token.level == 0:
+            yield current
+            current = BlockText()
+            inline = tokens[index + 1]
+            start, end = token.map or (0, 1)
+            match = HEADING_ID.search(inline.content)
+            raw_title = inline.content[: match.start()] if match else inline.content
+            title = inline_plain_text(raw_title, start + line_offset + 1, env).text.strip()
+            yield Heading(int(token.tag[1]), title, match.group(1) if match else None, start, end)
+            index += 3
+            continue
+        if kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            current.lines.append("\t".join(row))
+            row = None
+        elif kind == "inline":
+            first_line = (token.map[0] if token.map else 0) + line_offset + 1
+            plain = inline_plain_text(token.content, first_line, env)
+            current.links.extend(plain.links)
+            if row is not None:
+                row.append(plain.text)
+            else:
+                current.lines.append(plain.text)
+        elif kind in ("fence", "code_block"):
+            current.lines.append(token.content.rstrip("\n"))
+        index += 1
+    yield current
+
+
+def strip_heading_ids(source: str) -> str:
+    """A section's Markdown as a reader wants it: without the ``{#id}`` on its heading."""
+    heading, newline, rest = source.partition("\n")
+    return HEADING_ID.sub("", heading) + newline + rest
