@@ -1,0 +1,189 @@
+"""Exact substring search over the rulebook, ranked, with marked snippets.
+
+Why not SQLite FTS or word segmentation: trigram FTS matches nothing under three
+characters and segmentation loses recall (``../shared/reference/performance-notes.md``).
+Instead every section's title and plain text, folded (lower case, full-width ASCII made
+half-width), is kept in one corpus string with a NUL between sections. A query term is
+found with ``str.find`` jumping from one matching section to the next, so only matching
+sections cost Python work, and snippets are built only for the hits returned.
+
+Query: whitespace separates terms; a section matches when it contains every term (AND)
+as an exact substring of its title or text.
+
+Ranking (higher first, ties in document order):
+``score = 100 × (terms found in the title)
+        + brevity × mean over terms of log2(1 + occurrences)
+        + 1 / (1 + position of the first match / 100)``
+where ``brevity = 5 + 5 / (1 + characters / 2000)`` lets a short section outrank a long
+one with as many occurrences, by at most a factor of two. Title matches come first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from heapq import nlargest
+from math import log2
+
+from knowledge.model import Rulebook, Section
+from knowledge.snippets import Snippet, build_snippet, find_spans
+
+DEFAULT_LIMIT = 20
+MAX_QUERY_CHARACTERS = 200
+_SEPARATOR = "\x00"  # cannot occur in a term (control characters are refused) nor in text (markdown-it replaces it)
+_FULL_WIDTH_CHARACTER = re.compile("[\uff01-\uff5e\u3000]")
+_HALF_WIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+_LOG2 = [log2(1 + count) for count in range(256)]
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message says why, for the user."""
+
+
+def fold(text: str) -> str:
+    """Lower-case and full-width-to-half-width ASCII, keeping every character's offset."""
+    # str.translate looks every character up in Python; replacing only the few
+    # full-width characters present is over ten times faster on Chinese text.
+    for character in set(_FULL_WIDTH_CHARACTER.findall(text)):
+        text = text.replace(character, _HALF_WIDTH[character])
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    # A few characters lower-case to two (İ → i̇); keep those as they are so offsets hold.
+    return "".join(lower if len(lower := character.lower()) == 1 else character for character in text)
+
+
+def parse_query(query: str) -> list[str]:
+    """The folded, de-duplicated terms of a query, or QueryError with a clear reason."""
+    if len(query) > MAX_QUERY_CHARACTERS:
+        raise QueryError(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARACTERS})")
+    for character in query:
+        category = unicodedata.category(character)
+        if category == "Cs" or (category == "Cc" and character not in "\t\n\r"):
+            raise QueryError(f"the query contains a control or invalid character (U+{ord(character):04X}); type plain text")
+    terms = list(dict.fromkeys(fold(term) for term in query.split()))
+    if not terms:
+        raise QueryError("the query is empty: type a word to search for")
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One ranked section. ``title_spans`` are [start, end) offsets of matches in the title."""
+
+    id: str
+    title: str
+    level: int
+    document: str
+    document_title: str
+    score: float
+    snippet: Snippet
+    title_spans: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``dutydrill kb search --json``."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "level": self.level,
+            "document": self.document,
+            "document_title": self.document_title,
+            "score": self.score,
+            "snippet": self.snippet.marked(),
+            "snippet_text": self.snippet.text,
+            "snippet_spans": [list(span) for span in self.snippet.spans],
+            "title_spans": [list(span) for span in self.title_spans],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """The hits shown (at most the limit), and how many sections matched in all."""
+
+    terms: tuple[str, ...]
+    hits: tuple[SearchHit, ...]
+    total: int
+
+
+class SearchIndex:
+    """An in-memory index of one rulebook edition; build once, search many times."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self._sections: list[Section] = list(rulebook.sections.values())
+        starts: list[int] = []
+        title_ends: list[int] = []
+        folded: list[str] = []
+        position = 0
+        for section in self._sections:
+            starts.append(position)
+            title_ends.append(position + len(section.title))
+            searchable = fold(f"{section.title}\n{section.text}")
+            folded.append(searchable)
+            position += len(searchable) + 1
+        self._starts = starts
+        self._ends = [start + len(text) for start, text in zip(starts, folded)]
+        self._title_ends = title_ends
+        self._brevity = [5 + 5 / (1 + len(text) / 2000) for text in folded]
+        self._corpus = _SEPARATOR.join(folded)
+
+    def matching_ids(self, query: str) -> list[str]:
+        """Every matching section id in document order (no ranking, no limit)."""
+        terms = parse_query(query)
+        return [self._sections[index].id for index, _ in self._scored_matches(terms)]
+
+    def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
+        """Rank the sections containing every term; snippets for the top ``limit`` only."""
+        terms = parse_query(query)
+        scored = self._scored_matches(terms)
+        best = nlargest(max(limit, 0), scored, key=lambda item: (item[1], -item[0]))
+        hits = tuple(self._hit(index, round(score, 3), terms) for index, score in best)
+        return SearchResults(tuple(terms), hits, len(scored))
+
+    def _scored_matches(self, terms: list[str]) -> list[tuple[int, float]]:
+        # The longest term is usually the rarest: jump through its matches and check
+        # the other terms only inside the sections it lands in.
+        primary = max(terms, key=len)
+        others = [term for term in terms if term != primary]
+        corpus, starts, ends, title_ends, brevity = self._corpus, self._starts, self._ends, self._title_ends, self._brevity
+        find, count, log_table = corpus.find, corpus.count, _LOG2
+        term_count = len(terms)
+        matches: list[tuple[int, float]] = []
+        position = find(primary)
+        while position >= 0:
+            index = bisect_right(starts, position) - 1
+            start, end = starts[index], ends[index]
+            occurrences = count(primary, position, end)
+            strength = log_table[occurrences] if occurrences < 256 else log2(1 + occurrences)
+            in_title = 1 if position < title_ends[index] else 0
+            for term in others:
+                first = find(term, start, end)
+                if first < 0:
+                    break
+                occurrences = count(term, first, end)
+                strength += log_table[occurrences] if occurrences < 256 else log2(1 + occurrences)
+                in_title += first < title_ends[index]
+            else:
+                matches.append((index, 100 * in_title + brevity[index] * strength / term_count + 100 / (100 + position - start)))
+            position = find(primary, end)
+        return matches
+
+    def _hit(self, index: int, score: float, terms: list[str]) -> SearchHit:
+        section = self._sections[index]
+        document = self.rulebook.documents.get(section.document)
+        folded_title = self._corpus[self._starts[index] : self._title_ends[index]]
+        body_start = self._title_ends[index] + 1
+        folded_text = self._corpus[body_start : self._ends[index]]
+        return SearchHit(
+            id=section.id,
+            title=section.title,
+            level=section.level,
+            document=section.document,
+            document_title=document.title if document else section.document,
+            score=score,
+            snippet=build_snippet(section.text, folded_text, terms),
+            title_spans=find_spans(folded_title, terms),
+        )
+
