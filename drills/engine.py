@@ -206,7 +206,7 @@ class Drill:
             "done": _round(done), "reply": reply,
         })
         for expectation in self.scenario.expectations:
-            if expectation.id not in self.met and not expectation.avoid and meets(expectation, action, self.scenario, started):
+            if expectation.id not in self.met and not expectation.avoid and meets(expectation, action, self.scenario, started, reply):
                 self.met[expectation.id] = done
                 self._schedule_dependants(expectation.id, done)
         for inject in self.scenario.injects:

@@ -52,13 +52,16 @@ def target_fits(target: str | None, person_ids: list[str], scenario: Scenario, s
     return any(people[pid].role == role for pid in person_ids if pid in people)
 
 
-def meets(expectation: Expectation, action: Action, scenario: Scenario, seconds: float) -> bool:
+def meets(expectation: Expectation, action: Action, scenario: Scenario, seconds: float, reply: dict | None = None) -> bool:
     """The action is the kind of thing the expectation asks for, about the right item.
 
     Deliberately loose on content: a report missing elements still *is* the report;
-    scoring marks it incomplete rather than missing.
+    scoring marks it incomplete rather than missing. A call that nobody answered
+    (``reply`` says nobody was reached) meets nothing.
     """
     if action.kind != expectation.action.value or getattr(action, "inject", None) != expectation.inject:
+        return False
+    if reply is not None and reply.get("reached") in (False, []):
         return False
     if expectation.question is not None and getattr(action, "question", None) != expectation.question:
         return False

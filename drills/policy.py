@@ -38,6 +38,7 @@ class Policy(BaseModel):
 
     ring_seconds: float = Field(default=5, gt=0, le=60)  # one ring of the phone
     rings_before_missed: int = Field(default=10, ge=1, le=60)  # then the caller hangs up
+    pass_mark: int = Field(default=80, ge=0, le=100)  # a scorecard passes at or above it
     limits: dict[Identifier, TimeLimit]
 
     def limit(self, name: str) -> TimeLimit:

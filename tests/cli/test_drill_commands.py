@@ -71,3 +71,19 @@ def test_playbook_file_with_a_bad_action_is_reported(tmp_path):
 def test_unknown_drill(tmp_path):
     result = CliRunner().invoke(main, ["--lang", "en", "drill", "run", "no-such-drill"])
     assert result.exit_code == 1 and "No drill 'no-such-drill'" in result.output
+
+
+def test_json_run_carries_the_score():
+    ideal = json.loads(invoke("drill", "run", "night-mine-flood", "--json").output)
+    idle = json.loads(invoke("drill", "run", "night-mine-flood", "--play", "idle", "--json").output)
+    assert ideal["score"] >= 95 and ideal["passed"] is True
+    assert idle["score"] <= 20 and idle["passed"] is False
+    for finding in idle["findings"]:
+        assert {"rule", "status", "points", "severity"} <= set(finding)
+    assert any(f["status"] == "missed" for f in idle["findings"])
+
+
+def test_text_run_ends_with_the_scorecard():
+    result = invoke("drill", "run", "night-mine-flood", "--play", "idle")
+    assert "Score 0 (pass mark 80): failed" in result.output
+    assert "duty.escalation" in result.output

@@ -15,6 +15,9 @@ from drills.session import new_drill, run_summary
 from tui.content import current_library, current_policy
 from tui.i18n import text
 from tui.settings import Settings
+from knowledge.rulebook import cached_rulebook
+from scoring.score import score_attempt
+from tui.scorecard_text import scorecard_table
 from tui.timeline_text import describe_entry
 
 
@@ -72,8 +75,14 @@ def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_jso
         for refusal in refusals:
             click.echo(f"  {refusal}", err=True)
     summary = run_summary(running, drill_file, playbook if playbook in BUILT_IN else Path(playbook).name)
+    scorecard = score_attempt(drill_file.scenario, seed, running.journal, policy, cached_rulebook(drill_file.scenario.language))
     if as_json:
+        card = scorecard.as_dict()
+        summary.update(score=card["score"], passed=card["passed"], findings=card["findings"],
+                       competencies=card["competencies"], critical_errors=card["critical_errors"])
         click.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=1))
         return
     for entry in running.journal:
         click.echo(describe_entry(entry, running, interface))
+    click.echo()
+    click.echo(scorecard_table(scorecard, running.scenario, interface))
