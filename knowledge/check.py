@@ -7,6 +7,7 @@ internal links, zh/en editions whose ids differ, and policy.yaml rules that cite
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -30,7 +31,7 @@ def check_rulebook(directory: Path | str | None = None, languages: tuple[str, ..
     for rulebook in rulebooks:
         problems.extend(rulebook.problems)
         problems.extend(check_links(rulebook))
-    for first, second in zip(rulebooks, rulebooks[1:]):
+    for first, second in pairwise(rulebooks):
         problems.extend(check_editions(first, second))
     problems.extend(check_policy(root / POLICY_FILE, rulebooks))
     return sorted(problems, key=lambda problem: (str(problem.path), problem.line, problem.message))

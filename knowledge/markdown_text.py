@@ -9,7 +9,6 @@ would (a test holds the two paths equal), which keeps a 10 MB rulebook under a s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -134,63 +133,65 @@ def _internal_target(href: str) -> str | None:
 
 @dataclass(slots=True)
 class Heading:
-    """A top-level heading: its level, plain title, raw id (None if absent), lines (0-based)."""
+    """A top-level heading: level, plain title, raw id (None if absent), 0-based body line."""
 
     level: int
     title: str
     id: str | None
     start: int
-    end: int
 
 
 @dataclass(slots=True)
-class BlockText:
-    """Plain text of the blocks under one heading, as a list of lines, and their links."""
+class SectionText:
+    """A heading and the plain text of what lies under it, as lines, with its links."""
 
+    heading: Heading
     lines: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
 
 
-def walk_sections(tokens: list[Token], env: dict, line_offset: int) -> Iterator[Heading | BlockText]:
-    """Yield each top-level heading followed by the plain text of what lies under it.
+def split_sections(tokens: list[Token], env: dict, line_offset: int) -> list[SectionText]:
+    """Each top-level heading with the plain text up to the next heading of any level.
 
-    Text before the first heading is yielded as a BlockText with no heading before it.
+    Text before the first heading (the sample note) belongs to no section and is skipped.
     ``line_offset`` is how many file lines precede the Markdown body (the front matter).
     """
-    current = BlockText()
+    sections: list[SectionText] = []
+    lines: list[str] = []  # the current section's, or a throwaway list before the first heading
+    links: list[Link] = []
     row: list[str] | None = None
     index = 0
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
         if kind == "heading_open" and token.level == 0:
-            yield current
-            current = BlockText()
-            inline = tokens[index + 1]
-            start, end = token.map or (0, 1)
-            match = HEADING_ID.search(inline.content)
-            raw_title = inline.content[: match.start()] if match else inline.content
-            title = inline_plain_text(raw_title, start + line_offset + 1, env).text.strip()
-            yield Heading(int(token.tag[1]), title, match.group(1) if match else None, start, end)
-            index += 3
+            heading = _heading(token, tokens[index + 1], env, line_offset)
+            sections.append(SectionText(heading))
+            lines, links = sections[-1].lines, sections[-1].links
+            index += 3  # heading_open, inline, heading_close
             continue
         if kind == "tr_open":
             row = []
         elif kind == "tr_close" and row is not None:
-            current.lines.append("\t".join(row))
+            lines.append("\t".join(row))
             row = None
         elif kind == "inline":
             first_line = (token.map[0] if token.map else 0) + line_offset + 1
             plain = inline_plain_text(token.content, first_line, env)
-            current.links.extend(plain.links)
-            if row is not None:
-                row.append(plain.text)
-            else:
-                current.lines.append(plain.text)
+            links.extend(plain.links)
+            (row if row is not None else lines).append(plain.text)
         elif kind in ("fence", "code_block"):
-            current.lines.append(token.content.rstrip("\n"))
+            lines.append(token.content.rstrip("\n"))
         index += 1
-    yield current
+    return sections
+
+
+def _heading(token: Token, inline: Token, env: dict, line_offset: int) -> Heading:
+    start = token.map[0] if token.map else 0
+    match = HEADING_ID.search(inline.content)
+    raw_title = inline.content[: match.start()] if match else inline.content
+    title = inline_plain_text(raw_title, start + line_offset + 1, env).text.strip()
+    return Heading(int(token.tag[1]), title, match.group(1) if match else None, start)
 
 
 def strip_heading_ids(source: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.front_matter import read_front_matter
-from knowledge.markdown_text import BlockText, Heading, normalize_newlines, parse_blocks, walk_sections
+from knowledge.markdown_text import Heading, SectionText, normalize_newlines, parse_blocks, split_sections
 from knowledge.model import Document, Problem, Rulebook, Section
 
 RULEBOOK_DIRECTORY = Path(__file__).resolve().parent / "rulebook"
@@ -67,39 +67,8 @@ def parse_file(path: Path, language: str) -> ParsedFile:
     if document_id != path.stem:
         parsed.problems.append(Problem(path, front.key_lines.get("id", 1), "front-matter", f"id {document_id!r} differs from the file name: rename the file to {document_id}.md or fix the id"))
     tokens, env = parse_blocks(front.body)
-    lines = front.body.split("\n")
-    offset = front.body_line_offset
-    headings: list[tuple[Heading, BlockText]] = []
-    pending: Heading | None = None
-    for item in walk_sections(tokens, env, offset):
-        if isinstance(item, Heading):
-            pending = item
-        elif pending is not None:
-            headings.append((pending, item))
-    ancestors: list[tuple[int, str]] = []
-    for position, (heading, block) in enumerate(headings):
-        end = headings[position + 1][0].start if position + 1 < len(headings) else len(lines)
-        line = heading.start + offset + 1
-        if not _heading_id_is_usable(heading, document_id, path, line, parsed.problems):
-            continue
-        while ancestors and ancestors[-1][0] >= heading.level:
-            ancestors.pop()
-        source = "\n".join(lines[heading.start : end]).rstrip("\n")
-        parsed.sections.append(
-            Section(
-                id=heading.id or "",
-                title=heading.title,
-                level=heading.level,
-                document=document_id,
-                text="\n".join(block.lines),
-                source=source,
-                hash=section_hash(source),
-                line=line,
-                parent=ancestors[-1][1] if ancestors else None,
-                links=tuple(block.links),
-            )
-        )
-        ancestors.append((heading.level, heading.id or ""))
+    pieces = split_sections(tokens, env, front.body_line_offset)
+    parsed.sections = _sections(pieces, front.body.split("\n"), front.body_line_offset, document_id, path, parsed.problems)
     title = str(values.get("title") or (parsed.sections[0].title if parsed.sections else path.stem))
     parsed.document = Document(
         id=document_id,
@@ -113,16 +82,48 @@ def parse_file(path: Path, language: str) -> ParsedFile:
     return parsed
 
 
-def _heading_id_is_usable(heading: Heading, document_id: str, path: Path, line: int, problems: list[Problem]) -> bool:
-    """Report id problems; a heading without an id cannot be indexed, the others can."""
+def _sections(pieces: list[SectionText], lines: list[str], offset: int, document_id: str, path: Path, problems: list[Problem]) -> list[Section]:
+    """Sections with their Markdown source, hash and parent; headings without an id are left out."""
+    sections: list[Section] = []
+    ancestors: list[tuple[int, str]] = []  # (level, id) of the enclosing headings
+    for position, piece in enumerate(pieces):
+        heading = piece.heading
+        end = pieces[position + 1].heading.start if position + 1 < len(pieces) else len(lines)
+        line = heading.start + offset + 1
+        section_id = _usable_id(heading, document_id, path, line, problems)
+        if section_id is None:
+            continue
+        while ancestors and ancestors[-1][0] >= heading.level:
+            ancestors.pop()
+        source = "\n".join(lines[heading.start : end]).rstrip("\n")
+        sections.append(
+            Section(
+                id=section_id,
+                title=heading.title,
+                level=heading.level,
+                document=document_id,
+                text="\n".join(piece.lines),
+                source=source,
+                hash=section_hash(source),
+                line=line,
+                parent=ancestors[-1][1] if ancestors else None,
+                links=tuple(piece.links),
+            )
+        )
+        ancestors.append((heading.level, section_id))
+    return sections
+
+
+def _usable_id(heading: Heading, document_id: str, path: Path, line: int, problems: list[Problem]) -> str | None:
+    """The heading's id after reporting what is wrong with it; None (not indexable) if it has none."""
     if not heading.id:
         problems.append(Problem(path, line, "missing-id", f"heading {heading.title!r} has no id: end it with {{#{document_id}.<name>}}"))
-        return False
+        return None
     if not SECTION_ID.match(heading.id):
         problems.append(Problem(path, line, "malformed-id", f"id {heading.id!r} is malformed: lower-case letters, digits, '-' or '_', parts joined by '.'"))
     elif heading.id != document_id and not heading.id.startswith(document_id + "."):
         problems.append(Problem(path, line, "id-prefix", f"id {heading.id!r} does not start with the document id {document_id!r}"))
-    return True
+    return heading.id
 
 
 def load_rulebook(directory: Path | str | None = None, language: str = "zh") -> Rulebook:

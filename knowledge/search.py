@@ -13,7 +13,7 @@ as an exact substring of its title or text.
 Ranking (higher first, ties in document order):
 ``score = 100 × (terms found in the title)
         + brevity × mean over terms of log2(1 + occurrences)
-        + 1 / (1 + position of the first match / 100)``
+        + 1 / (1 + offset of the longest term's first match in the section / 100)``
 where ``brevity = 5 + 5 / (1 + characters / 2000)`` lets a short section outrank a long
 one with as many occurrences, by at most a factor of two. Title matches come first.
 """
@@ -32,7 +32,7 @@ from knowledge.snippets import Snippet, build_snippet, find_spans
 
 DEFAULT_LIMIT = 20
 MAX_QUERY_CHARACTERS = 200
-_SEPARATOR = "\x00"  # cannot occur in a term (control characters are refused) nor in text (markdown-it replaces it)
+_SEPARATOR = "\x00"  # no term can hold it (control characters are refused), so no match spans two sections
 _FULL_WIDTH_CHARACTER = re.compile("[\uff01-\uff5e\u3000]")
 _HALF_WIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 _LOG2 = [log2(1 + count) for count in range(256)]
@@ -124,7 +124,7 @@ class SearchIndex:
             folded.append(searchable)
             position += len(searchable) + 1
         self._starts = starts
-        self._ends = [start + len(text) for start, text in zip(starts, folded)]
+        self._ends = [start + len(text) for start, text in zip(starts, folded, strict=True)]
         self._title_ends = title_ends
         self._brevity = [5 + 5 / (1 + len(text) / 2000) for text in folded]
         self._corpus = _SEPARATOR.join(folded)

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from click.testing import CliRunner
 
 from knowledge.search import MAX_QUERY_CHARACTERS
-from tui.commands.kb import kb_group
 from tests.knowledge.helpers import FIXTURE_RULEBOOK
+from tui.commands.kb import kb_group
 
 FIXTURE = ["--rulebook", str(FIXTURE_RULEBOOK)]
 

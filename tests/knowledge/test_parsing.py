@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from tests.knowledge.helpers import FIXTURE_RULEBOOK, front_matter, write_edition
-
 from knowledge.markdown_text import strip_heading_ids
 from knowledge.model import Link
 from knowledge.rulebook import RULEBOOK_DIRECTORY, cached_rulebook, load_rulebook, section_hash
+from tests.knowledge.helpers import FIXTURE_RULEBOOK, front_matter, write_edition
 
 
 def line_of(path: Path, fragment: str) -> int:
