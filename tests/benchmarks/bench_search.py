@@ -1,0 +1,188 @@
+"""Rulebook search benchmark, run on demand: ``uv run python tests/benchmarks/bench_search.py``.
+
+Writes a 5,000-section (about 10 MB) Chinese rulebook (50 files × 100 sections) into a
+temporary folder, then measures in one run:
+
+- loading it (time, and memory added as traced by tracemalloc),
+- searching with ranking and snippets for 1-, 2-, 3- and 4-character Chinese queries
+  and English queries (p50 / p95 ms),
+- recall against a brute-force substring test over the same plain text (must be 1.0),
+- ripgrep (``rg -l -i -F``) over the Markdown files for the same queries.
+
+Targets (issue 3): search p95 ≤ 10 ms, ripgrep's p95 at least 5 × ours, load ≤ 1 s, ≤ 50 MB.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+# Runnable as a plain script from a checkout: the rooms live at the repository root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from knowledge.rulebook import load_rulebook  # noqa: E402
+from knowledge.search import SearchIndex, fold  # noqa: E402
+from tests.benchmarks.generated_rulebook import DOMAIN_TERMS, ENGLISH_TERMS, RulebookWriter  # noqa: E402
+
+QUERIES_PER_CLASS = 50
+TARGET_P95_MS = 10.0
+TARGET_RIPGREP_RATIO = 5.0
+TARGET_LOAD_SECONDS = 1.0
+TARGET_LOAD_MEGABYTES = 50.0
+
+
+@dataclass
+class Timing:
+    label: str
+    p50_ms: float
+    p95_ms: float
+    mean_hits: float = 0.0
+
+
+def _percentiles(samples_ms: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples_ms)
+    return statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def make_queries(index: SearchIndex, seed: int = 7) -> dict[str, list[str]]:
+    """50 queries per class: mostly substrings cut at random places in the sections'
+    plain text (so common characters come up as often as people would type them),
+    the rest domain terms; English ones in mixed case."""
+    chooser = random.Random(seed)
+    sections = list(index.rulebook.sections.values())
+
+    def chinese_cut(length: int) -> str:
+        while True:
+            text = chooser.choice(sections).text
+            start = chooser.randrange(max(1, len(text) - length))
+            piece = text[start : start + length]
+            if len(piece) == length and all("\u4e00" <= character <= "\u9fff" for character in piece):
+                return piece
+
+    def english_cut() -> str:
+        while True:
+            text = chooser.choice(sections).text
+            start = text.find("English: ")
+            if start >= 0:
+                words = text[start + 9 :].split()
+                word = chooser.choice(words).strip(".,*")
+                if len(word) >= 3:
+                    return word[: chooser.randint(3, len(word))].upper() if chooser.random() < 0.3 else word
+
+    queries: dict[str, list[str]] = {}
+    for length in (1, 2, 3, 4):
+        terms = [term for term in DOMAIN_TERMS if len(term) == length] or [term[:length] for term in DOMAIN_TERMS]
+        picked = [chinese_cut(length) for _ in range(QUERIES_PER_CLASS * 4 // 5)]
+        picked += [chooser.choice(terms) for _ in range(QUERIES_PER_CLASS - len(picked))]
+        queries[f"zh {length} char"] = picked
+    english = [english_cut() for _ in range(QUERIES_PER_CLASS * 4 // 5)]
+    english += [chooser.choice(ENGLISH_TERMS).title() for _ in range(QUERIES_PER_CLASS - len(english))]
+    queries["en"] = english
+    return queries
+
+
+def measure_load(directory: Path) -> tuple[float, float, SearchIndex]:
+    """Seconds to load and index (best of three), and megabytes the result keeps."""
+    seconds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        index = SearchIndex(load_rulebook(directory, "zh"))
+        seconds.append(time.perf_counter() - started)
+        del index
+    tracemalloc.start()
+    index = SearchIndex(load_rulebook(directory, "zh"))
+    kept, _peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return min(seconds), kept / 1e6, index
+
+
+def measure_search(index: SearchIndex, queries: dict[str, list[str]]) -> list[Timing]:
+    timings = []
+    index.search("值班")  # one throwaway search so the first measured one is not paying for imports
+    for label, batch in queries.items():
+        samples, hits = [], []
+        for query in batch:
+            started = time.perf_counter()
+            results = index.search(query)
+            samples.append((time.perf_counter() - started) * 1000)
+            hits.append(results.total)
+        p50, p95 = _percentiles(samples)
+        timings.append(Timing(label, p50, p95, statistics.mean(hits)))
+    return timings
+
+
+def check_recall(index: SearchIndex, queries: dict[str, list[str]]) -> float:
+    """Share of queries whose matches equal a brute-force substring test (1.0 = all)."""
+    haystacks = [(section.id, fold(f"{section.title}\n{section.text}")) for section in index.rulebook.sections.values()]
+    exact = 0
+    all_queries = [query for batch in queries.values() for query in batch]
+    for query in all_queries:
+        terms = [fold(term) for term in query.split()]
+        expected = [section_id for section_id, text in haystacks if all(term in text for term in terms)]
+        exact += index.matching_ids(query) == expected and index.search(query).total == len(expected)
+    return exact / len(all_queries)
+
+
+def measure_ripgrep(directory: Path, queries: dict[str, list[str]]) -> list[Timing] | None:
+    executable = shutil.which("rg")
+    if executable is None:
+        print("ripgrep is not installed; install it with: apt-get install -y ripgrep")
+        return None
+    timings = []
+    for label, batch in queries.items():
+        samples = []
+        for query in batch:
+            started = time.perf_counter()
+            subprocess.run([executable, "-l", "-i", "-F", "--", query, str(directory)], capture_output=True, check=False)
+            samples.append((time.perf_counter() - started) * 1000)
+        p50, p95 = _percentiles(samples)
+        timings.append(Timing(label, p50, p95))
+    return timings
+
+
+def run(directory: Path) -> dict:
+    """Generate, measure and return every figure (the pytest benchmark asserts on them)."""
+    RulebookWriter().write(directory)
+    size_mb = sum(path.stat().st_size for path in (directory / "zh").glob("*.md")) / 1e6
+    load_seconds, load_mb, index = measure_load(directory)
+    queries = make_queries(index)
+    return {
+        "size_mb": size_mb,
+        "sections": len(index.rulebook.sections),
+        "load_seconds": load_seconds,
+        "load_mb": load_mb,
+        "search": measure_search(index, queries),
+        "recall": check_recall(index, queries),
+        "ripgrep": measure_ripgrep(directory / "zh", queries),
+    }
+
+
+def print_report(figures: dict) -> None:
+    print(f"rulebook: {figures['sections']} sections, {figures['size_mb']:.1f} MB of Markdown")
+    print(f"load + index: {figures['load_seconds']:.2f} s (target ≤ {TARGET_LOAD_SECONDS} s), "
+          f"{figures['load_mb']:.1f} MB kept (target ≤ {TARGET_LOAD_MEGABYTES} MB)")
+    print(f"recall against a brute-force substring test: {figures['recall']:.3f} (target 1.000)")
+    ripgrep = {timing.label: timing for timing in figures["ripgrep"] or []}
+    print(f"\n{'queries':<12}{'hits':>8}{'p50 ms':>9}{'p95 ms':>9}{'rg p50':>9}{'rg p95':>9}{'rg/ours p95':>13}")
+    for timing in figures["search"]:
+        rg = ripgrep.get(timing.label)
+        rg_part = f"{rg.p50_ms:>9.1f}{rg.p95_ms:>9.1f}{rg.p95_ms / timing.p95_ms:>12.1f}×" if rg else "       (no ripgrep)"
+        print(f"{timing.label:<12}{timing.mean_hits:>8.0f}{timing.p50_ms:>9.2f}{timing.p95_ms:>9.2f}{rg_part}")
+    print(f"\ntargets: p95 ≤ {TARGET_P95_MS} ms; ripgrep p95 ≥ {TARGET_RIPGREP_RATIO} × ours")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="dutydrill-bench-") as folder:
+        print_report(run(Path(folder)))
+
+
+if __name__ == "__main__":
+    main()
