@@ -72,6 +72,13 @@ def test_show_prints_the_section_without_its_id_tag() -> None:
     assert "→ report.time-limits.phone  电话报告" in result.output
 
 
+def test_show_accepts_an_id_copied_from_a_link() -> None:
+    result = run("show", "#report.elements", "--lang", "en", *FIXTURE)
+
+    assert result.exit_code == 0
+    assert result.output.startswith("report.elements — Report elements\n")
+
+
 def test_show_unknown_id_suggests_close_ones() -> None:
     result = run("show", "report.time-limit", "--lang", "zh", *FIXTURE)
 

@@ -98,10 +98,11 @@ def show_command(context: click.Context, section_id: str, lang: str | None, dire
     """Print one rulebook section (its Markdown, without the id tags) and its subsections."""
     language = _language(context, lang)
     rulebook = _load(directory, language)
-    section = rulebook.section(section_id.strip())
+    wanted = section_id.strip().removeprefix("#")  # also as copied from a link: #report.elements
+    section = rulebook.section(wanted)
     if section is None:
-        click.echo(f"no section {section_id[:80]!r} in the {language} rulebook", err=True)
-        suggestions = _close_matches(rulebook, section_id.strip()[:120])
+        click.echo(f"no section {wanted[:80]!r} in the {language} rulebook", err=True)
+        suggestions = _close_matches(rulebook, wanted[:120])
         if suggestions:
             click.echo("did you mean: " + ", ".join(suggestions), err=True)
         raise SystemExit(1)
