@@ -18,6 +18,8 @@ from drills.timing import at_seconds, first_change_seconds, length_seconds, limi
 from drills.variables import PLACEHOLDER
 
 _ROLE_NAMES = {role.value for role in Role}
+_TARGETED_ACTIONS = {ActionKind.verify, ActionKind.escalate, ActionKind.relay, ActionKind.track,
+                     ActionKind.feedback, ActionKind.refer_visitor, ActionKind.report}
 
 # Which actions make sense on which channel.
 _CHANNEL_ACTIONS = {
@@ -162,7 +164,9 @@ def _trigger_problems(scenario: Scenario, loaded: LoadedFile, index: int, people
         return
     if trigger.inject is not None and trigger.inject not in injects:
         yield loaded.problem(where + ("inject",), f"no inject {trigger.inject!r}: this can never fire")
-    if trigger.target is not None and trigger.target not in people and trigger.target not in _ROLE_NAMES:
+    if trigger.target is not None and trigger.action not in _TARGETED_ACTIONS:
+        yield loaded.problem(where + ("target",), f"'{trigger.action.value}' has no target: this can never fire")
+    elif trigger.target is not None and trigger.target not in people and trigger.target not in _ROLE_NAMES:
         yield loaded.problem(where + ("target",), f"{trigger.target!r} is neither a person nor a role: this can never fire")
     if trigger.inject == scenario.injects[index].id:
         yield loaded.problem(where + ("inject",), "an inject cannot fire on an action about itself")

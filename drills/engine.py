@@ -247,7 +247,11 @@ class Drill:
         if action.kind in ("escalate", "relay", "track", "feedback", "refer_visitor"):
             reached = [pid for pid in action_targets(action) if reachable_at(self._people[pid], self.now, self.scenario)]
             return {"reached": reached}
-        if action.kind in ("register_document", "sign_for_document", "return_document", "receive_visitor"):
+        if action.kind in ("register_document", "receive_visitor"):
+            # Reading the document or hearing the visitor out tells what they carry.
+            item.state = ItemState.active
+            return {"facts": self._said(inject.volunteers)}
+        if action.kind in ("sign_for_document", "return_document"):
             item.state = ItemState.active
         return {}
 
@@ -307,7 +311,10 @@ class Drill:
         state = {Channel.fax: ItemState.in_tray, Channel.telegram: ItemState.in_tray,
                  Channel.visitor: ItemState.waiting}.get(inject.channel, ItemState.unread)
         self.inbox[inject_id] = InboxItem(inject, self.now, ItemState.ringing if ringing else state, attempt)
-        self._record("inject_delivered", {"inject": inject_id, "channel": inject.channel.value, "attempt": attempt})
+        delivered = {"inject": inject_id, "channel": inject.channel.value, "attempt": attempt}
+        if inject.channel in (Channel.message, Channel.instruction):
+            delivered["facts"] = self._said(inject.volunteers)  # a message is read as it comes
+        self._record("inject_delivered", delivered)
         if ringing:
             rings = inject.rings or self.policy.rings_before_missed
             self._schedule(self.now + rings * self.policy.ring_seconds, _HANG_UP, inject=inject_id, attempt=attempt)
@@ -322,7 +329,7 @@ class Drill:
             return
         item.state = ItemState.missed
         self._record("call_missed", {"inject": inject_id, "attempt": attempt})
-        if item.inject.ring_again_after is not None:
+        if item.inject.ring_again_after is not None and attempt <= item.inject.rings_again:
             self._schedule(self.now + item.inject.ring_again_after * 60.0, _DELIVER, inject=inject_id, attempt=attempt + 1)
 
     def _check_deadline(self, expectation_id: str, due: float) -> None:
@@ -339,8 +346,9 @@ class Drill:
 
     def _fire(self, inject: Inject, moment: float) -> None:
         self._fired.add(inject.id)
-        self._record("contingency_fired", {"inject": inject.id})
-        self._schedule(moment + inject.delay * 60.0, _DELIVER, inject=inject.id)
+        arrives = moment + inject.delay * 60.0
+        self._record("contingency_fired", {"inject": inject.id, "arrives": _round(arrives)})
+        self._schedule(arrives, _DELIVER, inject=inject.id)
 
     def _record(self, kind: str, data: dict[str, Any]) -> JournalEntry:
         entry = JournalEntry(len(self.journal) + 1, _round(self.now), kind, data)

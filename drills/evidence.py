@@ -47,11 +47,12 @@ def facts_heard(entries: Iterable[JournalEntry], inject_id: str | None = None, u
     heard: dict[str, str | None] = {}
     confirmed: set[str] = set()
     for entry in entries:
-        if entry.kind != "action" or (until is not None and entry.at > until):
+        if entry.kind not in ("action", "inject_delivered") or (until is not None and entry.at > until):
             continue
-        if inject_id is not None and entry.data["action"].get("inject") != inject_id:
+        about = entry.data["action"].get("inject") if entry.kind == "action" else entry.data["inject"]
+        if inject_id is not None and about != inject_id:
             continue
-        reply = entry.data["reply"]
+        reply = entry.data["reply"] if entry.kind == "action" else entry.data
         for said in reply.get("facts", []):
             if not (said.get("claimed") and said["fact"] in confirmed):
                 heard[said["fact"]] = said["value"]

@@ -81,12 +81,19 @@ def load_playbook(path: Path, scenario: Scenario) -> list[PlannedAction]:
     return planned
 
 
-def run_playbook(drill: Drill, planned: list[PlannedAction]) -> list[Problem]:
-    """Take each action at its time (or when free); refusals come back as problems."""
+Reaction = Callable[[Drill], list[PlannedAction]]
+
+
+def run_playbook(drill: Drill, planned: list[PlannedAction], react: Reaction | None = None) -> list[Problem]:
+    """Take each action at its time (or when free); refusals come back as problems.
+
+    ``react`` is asked after every action for more steps (the ideal officer answers the
+    contingencies its own actions set off).
+    """
     refusals = []
-    for step in sorted(planned, key=lambda step: (step.at, step.order)):
-        if drill.ended:
-            break
+    queue = sorted(planned, key=lambda step: (step.at, step.order))
+    while queue and not drill.ended:
+        step = queue.pop(0)
         drill.run_until(step.at)
         if drill.ended:
             break
@@ -95,22 +102,47 @@ def run_playbook(drill: Drill, planned: list[PlannedAction]) -> list[Problem]:
         except ActionRefused as refusal:
             path, _, line = step.source.rpartition(":")
             refusals.append(Problem(path or step.source, int(line) if line.isdigit() else 1, 1, str(refusal)))
+        if react is not None:
+            queue = sorted(queue + react(drill), key=lambda step: (step.at, step.order))
     drill.run_until(drill.end_at)
     return refusals
 
 
 def ideal_playbook(scenario: Scenario) -> list[PlannedAction]:
     """One action per expectation of the timed injects, at its earliest sensible moment."""
-    injects = {inject.id: inject for inject in scenario.injects}
+    arrivals = {inject.id: at_seconds(inject.at, scenario) for inject in scenario.injects if inject.at is not None}
+    return _plan_ideal(scenario, arrivals)
+
+
+def ideal_reactions(scenario: Scenario) -> Reaction:
+    """Plans for contingencies the ideal run itself set off, from when they arrive."""
+    planned: set[str] = set()
+
+    def react(drill: Drill) -> list[PlannedAction]:
+        arrivals = {entry.data["inject"]: entry.data["arrives"] for entry in drill.journal
+                    if entry.kind == "contingency_fired" and entry.data["inject"] not in planned}
+        planned.update(arrivals)
+        return _plan_ideal(scenario, arrivals) if arrivals else []
+
+    return react
+
+
+def built_in_playbook(name: str, scenario: Scenario) -> tuple[list[PlannedAction], Reaction | None]:
+    """``ideal`` (with its reactions) or ``idle``."""
+    if name == "ideal":
+        return ideal_playbook(scenario), ideal_reactions(scenario)
+    return [], None
+
+
+def _plan_ideal(scenario: Scenario, arrivals: dict[str, float]) -> list[PlannedAction]:
     facts = {fact.id: fact for fact in scenario.facts}
     expectations = {e.id: e for e in scenario.expectations}
     planned: list[PlannedAction] = []
 
     def earliest(expectation: Expectation) -> float | None:
-        inject = injects[expectation.inject]
-        if inject.at is None:
-            return None  # a contingency: the ideal run never sets it off
-        start = at_seconds(inject.at, scenario)
+        start = arrivals.get(expectation.inject)
+        if start is None:
+            return None  # its inject does not come (yet)
         anchor = expectation.deadline.after if expectation.deadline else "inject"
         if anchor.startswith("change:"):
             start = max(start, first_change_seconds(facts[anchor[7:]], scenario) or start)
@@ -162,7 +194,7 @@ def _ideal_action(expectation: Expectation) -> Callable[[Drill], act.Action]:
         if kind == ActionKind.report:
             return _ideal_report(expectation, drill)
         if kind == ActionKind.relay:
-            return act.Relay(inject=inject, to=[_person_for(expectation, drill)], text=drill.inbox[inject].inject.opening)
+            return act.Relay(inject=inject, to=[_person_for(expectation, drill)], text=drill.inbox[inject].inject.wording())
         if kind == ActionKind.feedback:
             heard = " ".join(v for v in facts_heard(drill.journal).values() if v)
             return act.Feedback(inject=inject, person=_person_for(expectation, drill), text=f"{words['feedback']} {heard}")

@@ -297,7 +297,12 @@ class Inject(Strict):
     visitors: int = Field(default=1, ge=1, le=10_000)
     request: ShortText = ""  # what a visitor or caller wants (declined or referred)
     rings: int | None = Field(default=None, ge=1, le=60)  # None: the policy's ring limit
-    ring_again_after: float | None = Field(default=None, gt=0, le=24 * 60)
+    ring_again_after: float | None = Field(default=None, gt=0, le=24 * 60)  # minutes after a missed call
+    rings_again: int = Field(default=2, ge=1, le=20)  # how many more times an unanswered caller tries
+
+    def wording(self) -> str:
+        """The exact words to pass on when relaying: an instruction's text or a document's body."""
+        return self.opening or (self.document.body if self.document else "") or self.summary
 
     @model_validator(mode="after")
     def _timing_and_channel(self) -> Inject:

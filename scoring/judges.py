@@ -107,8 +107,8 @@ def judge_escalation(expectation: Expectation, context: AttemptContext, taken: T
 
 def judge_relay(expectation: Expectation, context: AttemptContext, taken: TakenAction) -> Verdict:
     verdict = Verdict()
-    original = context.injects[expectation.inject].opening
-    if original and not same_words(taken.action.text, original):
+    original = context.injects[expectation.inject].wording()
+    if not same_words(taken.action.text, original):
         verdict.deduct(0.7, "altered", taken.at, relayed=taken.action.text, original=original)
         verdict.wrong = True
     return verdict

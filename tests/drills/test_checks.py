@@ -98,3 +98,9 @@ def test_rule_ids_checked_against_the_rulebook(tmp_path, policy):
     problems = check(tmp_path, policy, data, rule_ids={"duty.phone", "duty.escalation", "report.follow-up"})
     assert problems == [p for p in problems if "documents.registration" in p]
     assert len(problems) == 1 and "the rulebook has no section 'documents.registration'" in problems[0]
+
+
+def test_trigger_target_on_an_action_without_a_target(tmp_path, policy):
+    data = drill_data()
+    data["injects"][3]["when"] = {"action": "register_document", "target": "director", "inject": "fax"}
+    assert any("'register_document' has no target: this can never fire" in p for p in check(tmp_path, policy, data))

@@ -87,7 +87,7 @@ def test_missed_deadline_fires_its_contingency(drill_file, policy):
     drill.run_until(5 * 60 + 10 * 60 + 61)
     entries = [(e.kind, e.data) for e in drill.journal]
     assert ("deadline_missed", {"expectation": "tell", "due": 900.0}) in entries
-    assert ("contingency_fired", {"inject": "angry"}) in entries
+    assert ("contingency_fired", {"inject": "angry", "arrives": 960.0}) in entries
     assert "angry" in drill.inbox
 
 
@@ -164,3 +164,48 @@ def test_replay_rebuilds_the_same_state(drill_file, policy):
     rebuilt = replay(drill_file, policy, 3, drill.journal)
     assert [e.as_dict() for e in rebuilt.journal] == [e.as_dict() for e in drill.journal]
     assert rebuilt.now == drill.now and rebuilt.met == drill.met
+
+
+def test_unanswered_caller_rings_again_a_bounded_number_of_times(tmp_path, policy):
+    data = drill_data()
+    data["injects"][0].update(ring_again_after=2, rings_again=2)
+    path = write_drill(tmp_path, data)
+    scenario, _ = load_scenario(path)
+    drill = new_drill(DrillFile(path, scenario, "h", False), policy, 1)
+    drill.run_until(drill.end_at)
+    assert sum(1 for e in drill.journal if e.kind == "call_missed" and e.data["inject"] == "call") == 3
+
+
+def test_reading_a_document_or_message_tells_its_facts(tmp_path, policy):
+    data = drill_data()
+    data["injects"][1]["volunteers"] = ["place"]
+    data["injects"][3]["volunteers"] = ["deaths"]
+    path = write_drill(tmp_path, data)
+    scenario, _ = load_scenario(path)
+    drill = new_drill(DrillFile(path, scenario, "h", False), policy, 1)
+    drill.run_until(20 * 60)
+    reply = drill.act(act.RegisterDocument(inject="fax")).reply
+    assert reply["facts"][0]["value"] == "某村"
+    drill.act(act.Escalate(inject="fax", person="director"))  # sets off the "wrong" message
+    delivered = next(e for e in drill.journal if e.kind == "inject_delivered" and e.data["inject"] == "wrong")
+    assert delivered.data["facts"][0]["fact"] == "deaths"
+
+
+def test_ideal_answers_the_contingencies_its_own_actions_set_off(tmp_path, policy):
+    from drills.playbook import built_in_playbook, run_playbook
+
+    data = drill_data()
+    data["injects"].append({"id": "resent", "channel": "fax", "when": {"action": "return_document", "inject": "fax"},
+                            "delay": 5, "source": "bureau", "summary": "重发",
+                            "document": {"title": "情况报告", "sender_unit": "应急局"}})
+    data["expectations"] += [
+        {"id": "send_back", "inject": "fax", "action": "return_document", "points": 5, "rule": "documents.seal-check"},
+        {"id": "reg_resent", "inject": "resent", "action": "register_document", "deadline": "register_document",
+         "points": 5, "rule": "documents.registration"},
+    ]
+    path = write_drill(tmp_path, data)
+    scenario, _ = load_scenario(path)
+    drill = new_drill(DrillFile(path, scenario, "h", False), policy, 1)
+    assert run_playbook(drill, *built_in_playbook("ideal", drill.scenario)) == []
+    assert "reg_resent" in drill.met
+    assert not any(e.kind == "deadline_missed" for e in drill.journal)

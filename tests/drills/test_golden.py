@@ -14,7 +14,7 @@ import pytest
 
 from drills.catalog import load_library
 from drills.locations import DEFAULT_POLICY
-from drills.playbook import ideal_playbook, run_playbook
+from drills.playbook import built_in_playbook, run_playbook
 from drills.policy import load_policy
 from drills.session import new_drill, run_summary
 
@@ -26,7 +26,7 @@ _DRILLS = load_library(_POLICY).drills
 
 def transcript(drill_file, playbook: str) -> str:
     drill = new_drill(drill_file, _POLICY, SEED)
-    run_playbook(drill, ideal_playbook(drill.scenario) if playbook == "ideal" else [])
+    run_playbook(drill, *built_in_playbook(playbook, drill.scenario))
     summary = run_summary(drill, drill_file, playbook)
     summary.pop("scenario_hash")  # the golden file checks behaviour, not the file's bytes
     return json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=1) + "\n"

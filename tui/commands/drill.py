@@ -10,7 +10,7 @@ import click
 from drills.catalog import DrillFile, Library
 from drills.engine import Drill
 from drills.loader import DrillFileError
-from drills.playbook import BUILT_IN, PlannedAction, ideal_playbook, load_playbook, run_playbook
+from drills.playbook import BUILT_IN, PlannedAction, Reaction, built_in_playbook, load_playbook, run_playbook
 from drills.session import new_drill, run_summary
 from tui.content import current_library, current_policy
 from tui.i18n import text
@@ -41,13 +41,11 @@ def find_drill(library: Library, drill: str, language: str) -> DrillFile:
     return found
 
 
-def playbook_for(name: str, drill: Drill) -> list[PlannedAction]:
-    if name == "idle":
-        return []
-    if name == "ideal":
-        return ideal_playbook(drill.scenario)
+def playbook_for(name: str, drill: Drill) -> tuple[list[PlannedAction], Reaction | None]:
+    if name in BUILT_IN:
+        return built_in_playbook(name, drill.scenario)
     try:
-        return load_playbook(Path(name), drill.scenario)
+        return load_playbook(Path(name), drill.scenario), None
     except DrillFileError as error:
         raise click.ClickException(str(error)) from None
 
@@ -69,7 +67,7 @@ def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_jso
     drill_file = find_drill(current_library(), drill, language)
     policy = current_policy()
     running = new_drill(drill_file, policy, seed)
-    refusals = run_playbook(running, playbook_for(playbook, running))
+    refusals = run_playbook(running, *playbook_for(playbook, running))
     if refusals:
         click.echo(text(interface, "cli.run.refused"), err=True)
         for refusal in refusals:
