@@ -42,5 +42,6 @@ def test_search_p95_with_ranking_and_snippets(figures: dict) -> None:
 
 @pytest.mark.benchmark
 def test_load_time_and_memory(figures: dict) -> None:
+    # Best of three cold loads; about 90 % of it is markdown-it-py, so a busy machine shows here first.
     assert figures["load_seconds"] <= TARGET_LOAD_SECONDS
-    assert figures["load_mb"] <= TARGET_LOAD_MEGABYTES
+    assert figures["peak_mb"] <= TARGET_LOAD_MEGABYTES
