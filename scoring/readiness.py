@@ -129,47 +129,47 @@ def readiness_board(db: sqlite_utils.Database, policy: ReadinessPolicy, today: d
         values.append(cohort)
     rows = db.execute(f"SELECT t.id, t.name, t.unit, c.name FROM trainees t LEFT JOIN cohorts c ON c.id = t.cohort_id"
                       f" WHERE {where} ORDER BY t.name", values)
-    return [_judge(policy, today, row, drills, competencies, exams) for row in rows]
+    return [_judge(policy, window_start, row, drills, competencies, exams) for row in rows]
 
 
 def _drill_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, window_start: str) -> dict[tuple[int, str], _Evidence]:
-    drill = "drill" if policy.required_drills else f"'{ANY_DRILL}'"
+    values: dict[str, Any] = {"minimum": policy.minimum_score, "window_start": window_start}
+    if policy.required_drills:
+        values.update({f"drill{number}": drill for number, drill in enumerate(policy.required_drills)})
+        drill, only = "drill", f"AND drill IN ({', '.join(f':drill{number}' for number in range(len(policy.required_drills)))})"
+    else:
+        drill, only = f"'{ANY_DRILL}'", ""
     rows = db.execute(f"""
-        SELECT trainee_id, {drill},
-               max(substr(ended, 1, 10)) FILTER (WHERE passed AND score >= :minimum),
-               max(score) FILTER (WHERE ended >= :window_start),
-               max(score)
+        SELECT trainee_id, {drill}, max(ended) FILTER (WHERE passed AND score >= :minimum),
+               max(score) FILTER (WHERE ended >= :window_start), max(score)
         FROM attempts INDEXED BY attempts_for_board
-        WHERE mode = 'exam' AND status = 'finished'
-        GROUP BY trainee_id, {drill}""", {"minimum": policy.minimum_score, "window_start": window_start})
-    return {(trainee, name): _Evidence(*rest) for trainee, name, *rest in rows}
+        WHERE mode = 'exam' AND status = 'finished' {only}
+        GROUP BY trainee_id, {drill}""", values)
+    return {(trainee, name): _Evidence(last and last[:10], *rest) for trainee, name, last, *rest in rows}
 
 
 def _competency_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, window_start: str) -> dict[tuple[int, str], _Evidence]:
     evidence: dict[tuple[int, str], _Evidence] = {}
     for competency, minimum in policy.required_competencies.items():
         rows = db.execute("""
-            SELECT trainee_id,
-                   max(substr(ended, 1, 10)) FILTER (WHERE percent >= :minimum),
-                   max(percent) FILTER (WHERE ended >= :window_start),
-                   max(percent)
-            FROM competency_results
+            SELECT trainee_id, max(ended) FILTER (WHERE percent >= :minimum),
+                   max(percent) FILTER (WHERE ended >= :window_start), max(percent)
+            FROM competency_results INDEXED BY competencies_for_board
             WHERE mode = 'exam' AND competency = :competency
             GROUP BY trainee_id""", {"minimum": minimum, "window_start": window_start, "competency": competency.value})
-        evidence.update({(trainee, competency.value): _Evidence(*rest) for trainee, *rest in rows})
+        evidence.update({(trainee, competency.value): _Evidence(last and last[:10], *rest) for trainee, last, *rest in rows})
     return evidence
 
 
 def _recent_exams(db: sqlite_utils.Database, count: int) -> dict[int, tuple[str, list[tuple[int, str]]]]:
     """Trainee → (date of the last exam, [(attempt, date) with critical errors among the last ``count``])."""
+    # One index seek per trainee for their last exams: cheaper than a window over every exam.
     rows = db.execute("""
-        SELECT trainee_id, id, substr(ended, 1, 10), critical_errors FROM (
-            SELECT trainee_id, id, ended, critical_errors,
-                   row_number() OVER (PARTITION BY trainee_id ORDER BY ended DESC, id DESC) AS recency
-            FROM attempts INDEXED BY attempts_by_trainee
-            WHERE mode = 'exam' AND status = 'finished')
-        WHERE recency <= max(:count, 1)
-        ORDER BY trainee_id, recency""", {"count": count})
+        SELECT a.trainee_id, a.id, substr(a.ended, 1, 10), a.critical_errors FROM trainees t, attempts a
+        WHERE a.id IN (SELECT id FROM attempts INDEXED BY attempts_by_trainee
+                       WHERE trainee_id = t.id AND mode = 'exam' AND status = 'finished'
+                       ORDER BY ended DESC LIMIT max(:count, 1))
+        ORDER BY a.trainee_id, a.ended DESC""", {"count": count})
     recent: dict[int, tuple[str, list[tuple[int, str]]]] = {}
     for trainee, attempt, day, critical in rows:
         faulty = recent.setdefault(trainee, (day, []))[1]  # the first row is the latest exam
@@ -178,10 +178,9 @@ def _recent_exams(db: sqlite_utils.Database, count: int) -> dict[int, tuple[str,
     return recent
 
 
-def _judge(policy: ReadinessPolicy, today: datetime.date, row: tuple, drills: dict, competencies: dict,
-           exams: dict) -> Readiness:
+def _judge(policy: ReadinessPolicy, window_start: str, row: tuple, drills: dict,
+           competencies: dict, exams: dict) -> Readiness:
     trainee_id, name, unit, cohort = row
-    window_start = (today - datetime.timedelta(days=policy.valid_days)).isoformat()
     reasons: list[Reason] = []
     rested_on: list[str] = []  # the pass dates the clearance rests on
     last_exam, faulty = exams.get(trainee_id, (None, []))

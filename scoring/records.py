@@ -112,7 +112,7 @@ def _create_records(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX rule_versions_by_section ON rule_versions (language, section, id)")
     # Covering indexes for the readiness board (per trainee and drill, and per trainee
     # and competency) and for a trainee's last N exams; measured in bench_records.py.
-    db.execute("CREATE INDEX attempts_for_board ON attempts (mode, status, trainee_id, drill, ended, score, passed)")
+    db.execute("CREATE INDEX attempts_for_board ON attempts (mode, status, drill, trainee_id, ended, score, passed)")
     db.execute("CREATE INDEX attempts_by_trainee ON attempts (trainee_id, mode, status, ended, critical_errors)")
     db.execute("CREATE INDEX competencies_for_board ON competency_results (mode, competency, trainee_id, percent, ended)")
     db.execute("CREATE INDEX competencies_by_trainee ON competency_results (trainee_id, competency, awarded, possible)")
