@@ -84,7 +84,7 @@ def _create_records(db: sqlite_utils.Database) -> None:
             possible INTEGER NOT NULL,
             PRIMARY KEY (attempt_id, finding)
         )""")
-    # A scorecard's subtotals, one row per competency it exercised. trainee_id, mode and
+    # A finished attempt's subtotals, one row per competency it exercised. trainee_id, mode and
     # ended are copied from the attempt (they never change once it is scored) so that the
     # readiness board reads one covering index instead of joining 100k attempts.
     db.execute("""
@@ -309,10 +309,11 @@ class RecordsStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(attempt_id, f.id, f.rule, f.status.value, f.severity.value, f.competency.value, f.points, f.possible)
              for f in scorecard.findings])
-        # Only competencies the drill exercised: a subtotal of 0 of 0 is no evidence.
+        # Only finished attempts, and only competencies the drill exercised: a run cut
+        # short or a subtotal of 0 of 0 says nothing about what the trainee can do.
         self.db.conn.executemany(
             "INSERT INTO competency_results (attempt_id, competency, trainee_id, mode, ended, awarded, possible, percent)"
-            " SELECT ?, ?, trainee_id, mode, ended, ?, ?, ? FROM attempts WHERE id = ?",
+            " SELECT ?, ?, trainee_id, mode, ended, ?, ?, ? FROM attempts WHERE id = ? AND status = 'finished'",
             [(attempt_id, name, subtotal.awarded, subtotal.possible, subtotal.percent, attempt_id)
              for name, subtotal in scorecard.competencies.items() if subtotal.possible > 0])
 

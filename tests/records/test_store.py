@@ -81,6 +81,7 @@ def test_closing_an_interrupted_run_closes_its_attempt(records, clock, drill_fil
     clock.now = "2026-03-01T08:20:00"
     closed = records.close_run(run_id, "abandoned", scorecard=lambda attempt: make_scorecard(10))
     assert (closed.status, closed.ended, closed.score) == ("abandoned", "2026-03-01T08:20:00", 10)
+    assert records.db.execute("SELECT count(*) FROM competency_results").fetchone()[0] == 0  # no evidence of skill
     assert records.journal.run(run_id).status == "abandoned"
     with pytest.raises(RecordsError) as raised:
         records.close_run(run_id, "interrupted")
