@@ -269,8 +269,10 @@ class RecordsStore:
         fingerprint = policy_hash(policy)
         with write_transaction(self.db):
             run_id, drill = start_recorded(self.journal, drill_file, policy, seed)
+            # In file order, never with sorted keys: the variables are drawn in the order
+            # they are written, so reordering them would change the drill a seed gives.
             self.db.execute("INSERT OR IGNORE INTO scenario_versions (hash, drill, language, scenario) VALUES (?, ?, ?, ?)",
-                            [drill_file.content_hash, scenario.id, scenario.language, canonical_json(scenario.model_dump(mode="json"))])
+                            [drill_file.content_hash, scenario.id, scenario.language, scenario.model_dump_json()])
             self.db.execute("INSERT OR IGNORE INTO policy_versions (hash, policy) VALUES (?, ?)",
                             [fingerprint, canonical_json(policy.model_dump(mode="json"))])
             attempt_id = self.db.execute(
@@ -365,7 +367,7 @@ class RecordsStore:
     def scenario_as_sat(self, attempt: Attempt) -> Scenario:
         """The drill exactly as the attempt sat it, even if its file has changed since."""
         row = self.db.execute("SELECT scenario FROM scenario_versions WHERE hash = ?", [attempt.scenario_hash]).fetchone()
-        return Scenario.model_validate(json.loads(row[0]))
+        return Scenario.model_validate_json(row[0])
 
     def policy_as_scored(self, attempt: Attempt) -> dict[str, Any]:
         """The time-limit policy (as plain data) the attempt was last scored with."""
