@@ -155,6 +155,14 @@ class Drill:
         """A phone ringing or a visitor at the door: the clock must not jump past them."""
         return any(item.state in (ItemState.ringing, ItemState.waiting) for item in self.inbox.values())
 
+    def open_deadlines(self) -> list[tuple[Expectation, float]]:
+        """Deadlines still to come for expectations not yet met, soonest first (practice hints)."""
+        by_id = {expectation.id: expectation for expectation in self._expectations}
+        upcoming = [(payload["deadline"], by_id[payload["expectation"]]) for due, kind, _, payload in self._queue
+                    if kind == _DEADLINE and payload["expectation"] not in self.met
+                    and by_id[payload["expectation"]].inject in self.inbox]
+        return [(expectation, due) for due, expectation in sorted(upcoming, key=lambda pair: pair[0])]
+
     def next_delivery(self) -> float | None:
         times = [due for due, kind, _, _ in self._queue if kind == _DELIVER]
         return min(times) if times else None

@@ -48,6 +48,8 @@ def replay(drill_file: DrillFile, policy: Policy, seed: int, entries: list[Journ
             drill.shift_clock(entry.data["minutes"])
         elif entry.kind == "speed_changed":
             drill.set_speed(entry.data["speed"])
+    if entries:
+        drill.run_until(entries[-1].at)  # what the engine did by itself after the last decision
     stored = [(e.kind, e.at, e.data) for e in entries if e.kind not in ("paused", "resumed", "drill_ended")]
     rebuilt = [(e.kind, e.at, e.data) for e in drill.journal if e.kind not in ("paused", "resumed", "drill_ended")]
     if rebuilt[: len(stored)] != stored:

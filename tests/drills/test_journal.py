@@ -128,3 +128,13 @@ def test_migrations_are_applied_once(tmp_path):
     db = open_database(tmp_path / "m.db", MIGRATIONS)
     names = [row[0] for row in db.execute("SELECT name FROM schema_migrations")]
     assert names == [migration.name for migration in MIGRATIONS]
+
+
+def test_resume_after_events_the_engine_logged_by_itself(tmp_path, drill_file, policy):
+    store = JournalStore(open_database(tmp_path / "j.db", MIGRATIONS), wall_clock)
+    run_id, drill = start_recorded(store, drill_file, policy, 4)
+    drill.skip_to_next()
+    drill.run_until(drill.now + 20)  # the phone rings on: a deadline passes, nobody acted
+    resumed = resume_recorded(store, run_id, drill_file, policy)
+    assert resumed.now == store.entries(run_id)[-1].at  # the clock resumes where the journal ends
+    assert resumed.inbox["call"].state == drill.inbox["call"].state

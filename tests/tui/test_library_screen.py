@@ -1,32 +1,54 @@
-"""The first screen lists the built-in drills, literally, in the chosen language."""
+"""Start and library screens: a trainee is created, drills are listed literally and filtered."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from drills.catalog import DrillFile, Library
-from tui.app import create_app
-from tui.settings import Settings
+from tui.screens.library import LibraryScreen
+from tui.screens.start import StartScreen
 
 
-async def test_library_lists_every_builtin_drill(builtin_library, tmp_path):
-    app = create_app(Settings("zh", tmp_path / "db"), builtin_library)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_create_a_trainee_and_open_the_library(make_app, records):
+    app = make_app("zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.click("#new-name")
+        await pilot.press(*"王小明")
+        await pilot.click("#create-trainee")
+        await pilot.pause()
+        assert records.trainee("王小明") is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.trainee.name == "王小明"
+
+
+async def test_library_lists_the_drills_of_the_language_and_filters(make_app, records, builtin_library):
+    records.add_trainee("Li")
+    app = make_app("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.trainee = records.require_trainee("Li")
+        app.open_library()
         await pilot.pause()
         table = app.screen.query_one("#drill-table")
-        assert table.row_count == len(builtin_library.drills)
-        titles = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
-        assert "夜间接报：煤矿井下透水" in titles
-        await pilot.press("q")
-    assert app.return_code == 0
+        english = [d for d in builtin_library.drills if d.scenario.language == "en"]
+        assert table.row_count == len(english)
+        app.screen.query_one("#filter-channel").value = "spot_check"
+        await pilot.pause()
+        assert table.row_count == 1
+        assert "spot" in str(table.get_row_at(0)[0]).lower()
 
 
-async def test_markup_in_a_drill_title_is_shown_literally(builtin_library, tmp_path):
-    original = builtin_library.drills[0]
-    hostile = original.scenario.model_copy(update={"title": "[bold red]夜间[/] \x1b[31m"})
-    library = Library([DrillFile(Path("x.yaml"), hostile, "h", False)], [])
-    app = create_app(Settings("en", tmp_path / "db"), library)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_markup_in_a_drill_title_is_shown_literally(make_app, records, builtin_library):
+    original = next(d for d in builtin_library.drills if d.scenario.language == "zh")
+    hostile = original.scenario.model_copy(update={"title": "[bold red]夜间[/] \x1b[31m[link=http://x]y"})
+    app = make_app("zh", Library([DrillFile(Path("x.yaml"), hostile, "h", False)], []))
+    records.add_trainee("张")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.trainee = records.require_trainee("张")
+        app.open_library()
         await pilot.pause()
         cell = app.screen.query_one("#drill-table").get_row_at(0)[0]
-        assert cell.plain.startswith("[bold red]夜间[/]")
+        assert cell.plain == "[bold red]夜间[/] [link=http://x]y"

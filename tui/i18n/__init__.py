@@ -1,16 +1,33 @@
-"""Interface text, one module per language; nothing else in ``tui/`` holds display strings.
+"""Interface text, kept per language; nothing else in ``tui/`` holds display strings.
 
-``text(language, key, **values)`` looks a string up and fills ``{name}`` fields. A key
-missing from one language is a bug, and a test compares the two tables.
+Each language's table is ``<lang>.py`` (app-wide and command-line text) merged with one
+module per screen family, ``<area>_<lang>.py``, so that screens can grow independently.
+``text(language, key, **values)`` looks a string up and fills ``{name}`` fields; a test
+checks that both languages have the same keys.
 """
 
 from __future__ import annotations
 
-from tui.i18n import en, zh
+import importlib
 
-TABLES = {"zh": zh.STRINGS, "en": en.STRINGS}
+LANGUAGES = ("zh", "en")
+AREAS = ("screens", "drill_room", "rulebook", "debrief", "progress")
+
+
+def _table(language: str) -> dict[str, str]:
+    table = dict(importlib.import_module(f"tui.i18n.{language}").STRINGS)
+    for area in AREAS:
+        module = importlib.import_module(f"tui.i18n.{area}_{language}")
+        overlap = table.keys() & module.STRINGS.keys()
+        assert not overlap, f"{area}_{language} repeats keys {sorted(overlap)[:3]}"
+        table.update(module.STRINGS)
+    return table
+
+
+TABLES = {language: _table(language) for language in LANGUAGES}
 
 
 def text(language: str, key: str, **values: object) -> str:
-    template = TABLES.get(language, en.STRINGS).get(key) or en.STRINGS.get(key, key)
+    """The string for ``key`` in ``language`` (English if missing), with values filled in."""
+    template = TABLES.get(language, TABLES["en"]).get(key) or TABLES["en"].get(key, key)
     return template.format(**values) if values else template

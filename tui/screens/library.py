@@ -1,47 +1,143 @@
-"""The drill library: every built-in and user drill, in a table."""
+"""The drill library: every built-in and user drill, filterable, with the trainee's scores.
+
+Practice mode shows hints (deadline countdowns, rule links); exam mode shows none and
+counts toward clearance.
+"""
 
 from __future__ import annotations
 
-from tui.safe_text import literal
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+import random
 
-from drills.catalog import Library
-from tui.i18n import text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from drills.catalog import DrillFile
+from drills.scenario import Channel, Competency, Difficulty
+from scoring.records import Trainee
+from scoring.sitting import Sitting
+from tui.keys import binding, localize_bindings
+from tui.safe_text import literal
+
 
 
 class LibraryScreen(Screen[None]):
-    BINDINGS = [Binding("q", "app.quit", "Quit", id="library.quit")]
+    BINDINGS = [
+        binding("library.practice", "start('practice')"),
+        binding("library.exam", "start('exam')"),
+        binding("library.progress", "progress"),
+        binding("library.back", "app.pop_screen"),
+    ]
 
-    def __init__(self, library: Library, language: str) -> None:
+    def __init__(self, trainee: Trainee) -> None:
         super().__init__()
-        self.library = library
-        self.language = language
+        self.trainee = trainee
+        self.shown: list[DrillFile] = []
 
     def compose(self) -> ComposeResult:
+        t = self.app.t
+        localize_bindings(self, self.app.language)
         yield Header()
-        yield Static(text(self.language, "library.heading"), id="library-heading")
-        yield DataTable(id="drill-table", cursor_type="row", zebra_stripes=True)
-        if self.library.problems:
-            yield Static(text(self.language, "library.problems", count=len(self.library.problems)), id="library-problems")
+        yield Static(literal(t("library.heading_for", name=self.trainee.name)), id="library-heading")
+        with Horizontal(id="library-filters"):
+            yield Select([(t(f"difficulty.{d.value}"), d.value) for d in Difficulty], prompt=t("library.filter.difficulty"), id="filter-difficulty")
+            yield Select([(t(f"competency.{c.value}"), c.value) for c in Competency], prompt=t("library.filter.competency"), id="filter-competency")
+            yield Select([(t(f"channel.{c.value}"), c.value) for c in Channel], prompt=t("library.filter.channel"), id="filter-channel")
+            yield Select([("中文", "zh"), ("English", "en")], prompt=t("library.filter.language"), id="filter-language",
+                         value=self.app.language)
+        with Horizontal(id="library-body"):
+            yield DataTable(id="drill-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="drill-description"):
+                yield Static("", id="description-text")
+        if self.app.library.problems:
+            yield Static(t("library.problems", count=len(self.app.library.problems)), id="library-problems")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#drill-table", DataTable)
-        columns = ("title", "language", "difficulty", "length", "competencies")
-        for column in columns:
-            table.add_column(text(self.language, f"library.columns.{column}"), key=column)
-        drills = sorted(self.library.drills, key=lambda d: (d.scenario.language != self.language, d.scenario.id))
-        for drill in drills:
+        for column in ("title", "difficulty", "length", "last", "best"):
+            table.add_column(self.app.t(f"library.columns.{column}"), key=column)
+        self.fill_table()
+        table.focus()
+
+    def _filters(self) -> dict[str, str | None]:
+        values = {}
+        for name in ("difficulty", "competency", "channel", "language"):
+            value = self.query_one(f"#filter-{name}", Select).value
+            values[name] = None if value is Select.NULL else str(value)
+        return values
+
+    def _matches(self, drill: DrillFile, filters: dict[str, str | None]) -> bool:
+        scenario = drill.scenario
+        channels = {inject.channel.value for inject in scenario.injects}
+        return ((filters["difficulty"] in (None, scenario.difficulty.value))
+                and (filters["competency"] is None or filters["competency"] in {c.value for c in scenario.competencies})
+                and (filters["channel"] is None or filters["channel"] in channels)
+                and (filters["language"] in (None, scenario.language)))
+
+    def fill_table(self) -> None:
+        table = self.query_one("#drill-table", DataTable)
+        table.clear()
+        filters = self._filters()
+        attempts = [a for a in self.app.records.attempts_of(self.trainee) if a.score is not None and a.status == "finished"]
+        self.shown = sorted((d for d in self.app.library.drills if self._matches(d, filters)),
+                            key=lambda d: (d.scenario.difficulty != Difficulty.beginner, d.scenario.id))
+        for drill in self.shown:
             scenario = drill.scenario
-            competencies = "、".join(text(self.language, f"competency.{c.value}") for c in scenario.competencies)
+            scores = [a.score for a in attempts if a.drill == scenario.id and a.language == scenario.language]
             table.add_row(
-                # literal(...) keeps drill-file content literal: no Rich markup is interpreted.
-                literal(scenario.title), scenario.language,
-                text(self.language, f"difficulty.{scenario.difficulty.value}"),
-                text(self.language, "library.minutes", minutes=int(scenario.length)),
-                literal(competencies),
+                literal(scenario.title),
+                self.app.t(f"difficulty.{scenario.difficulty.value}"),
+                self.app.t("library.minutes", minutes=int(scenario.length)),
+                str(scores[-1]) if scores else "—",
+                str(max(scores)) if scores else "—",
                 key=f"{scenario.id}:{scenario.language}",
             )
+        self.describe(self.shown[0] if self.shown else None)
+
+    @on(Select.Changed)
+    def filter_changed(self) -> None:
+        self.fill_table()
+
+    @on(DataTable.RowHighlighted, "#drill-table")
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.shown):
+            self.describe(self.shown[event.cursor_row])
+
+    @on(DataTable.RowSelected, "#drill-table")
+    def row_selected(self) -> None:
+        self.action_start("practice")
+
+    def describe(self, drill: DrillFile | None) -> None:
+        target = self.query_one("#description-text", Static)
+        if drill is None:
+            target.update(self.app.t("library.empty"))
+            return
+        scenario = drill.scenario
+        t = self.app.t
+        channels = sorted({inject.channel.value for inject in scenario.injects})
+        body = literal(scenario.title + "\n\n", "bold")
+        body.append_text(literal(scenario.description + "\n\n"))
+        body.append_text(literal(t("library.competencies", names="、".join(t(f"competency.{c.value}") for c in scenario.competencies)) + "\n"))
+        body.append_text(literal(t("library.channels", names="、".join(t(f"channel.{c}") for c in channels)) + "\n"))
+        body.append_text(literal(t("library.modes")))
+        target.update(body)
+
+    def selected(self) -> DrillFile | None:
+        row = self.query_one("#drill-table", DataTable).cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    def action_start(self, mode: str) -> None:
+        from tui.screens.drill_room import DrillRoomScreen
+
+        drill = self.selected()
+        if drill is None:
+            return
+        seed = random.SystemRandom().randrange(1, 1_000_000)
+        sitting = Sitting.start(self.app.records, self.trainee, drill, self.app.policy, seed, mode)
+        self.app.push_screen(DrillRoomScreen(sitting), callback=lambda _: self.fill_table())
+
+    def action_progress(self) -> None:
+        self.app.show_progress()

@@ -1,0 +1,4 @@
+"""progress text (en)."""
+
+STRINGS: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""progress text (zh)."""
+
+STRINGS: dict[str, str] = {
+}

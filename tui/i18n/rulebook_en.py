@@ -1,0 +1,27 @@
+"""rulebook text (en)."""
+
+STRINGS: dict[str, str] = {
+    "binding.rulebook.close": "Close",
+    "binding.rulebook.search": "Search",
+    "rulebook.title": "Rulebook",
+    "rulebook.search.placeholder": "Search the rules, e.g. seal, duty, initial report",
+    "rulebook.search.hint": "Type to search; Enter opens the first result; Tab moves on.",
+    "rulebook.search.count": "{total} sections match; the best {shown} are shown",
+    "rulebook.search.count_all": "{total} sections match",
+    "rulebook.search.none": "No rule contains “{query}”.",
+    "rulebook.search.invalid": "This cannot be searched; try other words.",
+    "rulebook.loading": "Loading the rulebook…",
+    "rulebook.empty": "The rulebook has no sections to show ({directory}).",
+    "rulebook.problems": "The rulebook has {count} problems; run dutydrill kb check to see them.",
+    "rulebook.sample": "Sample rulebook for training: replace it with your office's own regulations.",
+    "rulebook.sample_document": "sample",
+    "rulebook.document.version": "version {version}",
+    "rulebook.document.effective": "in force from {effective}",
+    "rulebook.document.sections": "{count} sections",
+    "rulebook.contents": "Contents",
+    "rulebook.links": "Links in this section",
+    "rulebook.links.none": "This section links to no other section.",
+    "rulebook.link.missing": "{target} (missing)",
+    "rulebook.section.missing": "The rulebook has no section {section}.",
+    "rulebook.section.choose": "Choose a section in the contents on the left, or search above.",
+}

@@ -1,0 +1,27 @@
+"""rulebook text (zh)."""
+
+STRINGS: dict[str, str] = {
+    "binding.rulebook.close": "关闭",
+    "binding.rulebook.search": "搜索",
+    "rulebook.title": "规则库",
+    "rulebook.search.placeholder": "搜索规则，如 公章、值班、初报",
+    "rulebook.search.hint": "输入关键词即搜索；回车打开第一条，Tab 切换区域。",
+    "rulebook.search.count": "共 {total} 节匹配，按相关度显示前 {shown} 节",
+    "rulebook.search.count_all": "共 {total} 节匹配",
+    "rulebook.search.none": "没有找到包含“{query}”的规则。",
+    "rulebook.search.invalid": "无法搜索这个关键词，请换一个。",
+    "rulebook.loading": "正在载入规则库……",
+    "rulebook.empty": "规则库中没有可显示的章节（{directory}）。",
+    "rulebook.problems": "规则库有 {count} 处问题，运行 dutydrill kb check 查看。",
+    "rulebook.sample": "示例规则库：供培训使用，请以本单位正式印发的制度替换。",
+    "rulebook.sample_document": "示例",
+    "rulebook.document.version": "版本 {version}",
+    "rulebook.document.effective": "{effective} 起施行",
+    "rulebook.document.sections": "{count} 节",
+    "rulebook.contents": "目录",
+    "rulebook.links": "本节链接",
+    "rulebook.links.none": "本节没有指向其他章节的链接。",
+    "rulebook.link.missing": "{target}（不存在）",
+    "rulebook.section.missing": "规则库中没有章节 {section}。",
+    "rulebook.section.choose": "在左侧目录中选择章节，或在上方搜索。",
+}
