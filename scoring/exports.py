@@ -81,7 +81,7 @@ def _xlsx(table: Table, path: Path) -> None:
                     style = coloured.get(status, plain) if column == table.status_column else plain
                     sheet.write(number, column, cell, style)
         for column, title in enumerate(table.columns):
-            longest = max([_display_width(title)] + [_display_width(_plain(row[column])) for row in table.rows])
+            longest = max([display_width(title)] + [display_width(_plain(row[column])) for row in table.rows])
             sheet.set_column(column, column, min(60, longest + 2))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(1, len(table.rows)), len(table.columns) - 1)
@@ -110,8 +110,8 @@ def _plain(cell: Cell) -> str:
     return str(cell)
 
 
-def _display_width(text: str) -> int:
-    """Columns a text takes on screen: Chinese characters are two wide."""
+def display_width(text: str) -> int:
+    """Columns the longest line of a text takes on screen or in a sheet: Chinese characters are two wide."""
     longest_line = max(text.split("\n"), key=len, default="")
     return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in longest_line)
 

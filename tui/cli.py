@@ -9,6 +9,7 @@ import click
 
 from tui.commands.drill import drill_group
 from tui.commands.kb import kb_group
+from tui.commands.records import changed_command, db_group, readiness_command, report_command, trainee_group
 from tui.commands.scenario import scenario_group
 from tui.settings import Settings, pass_settings  # noqa: F401  (re-exported for command modules)
 
@@ -33,3 +34,8 @@ def main(context: click.Context, lang: str | None, database: str | None) -> None
 main.add_command(scenario_group)
 main.add_command(drill_group)
 main.add_command(kb_group)
+main.add_command(trainee_group)
+main.add_command(report_command)
+main.add_command(readiness_command)
+main.add_command(db_group)
+kb_group.add_command(changed_command)
