@@ -37,7 +37,7 @@ def score_attempt(scenario: Scenario, seed: int, entries: list[JournalEntry], po
     findings = [finding for expectation in instantiated.expectations
                 if (finding := _judge_expectation(expectation, context, title)) is not None]
     extras = [Finding(
-        id=f"secrecy:{taken.action.inject}:{fact_id}", inject=taken.action.inject, action="report",
+        id=f"secrecy:{taken.seq}:{fact_id}", inject=taken.action.inject, action="report",
         status=Status.wrong, points=0, possible=0, severity=Severity.critical,
         competency=Competency.confidentiality, rule=SECRECY_RULE, rule_title=title(SECRECY_RULE),
         done=taken.done, evidence=(Evidence(taken.at, "classified_over_open_line", {"fact": fact_id, "channel": taken.action.channel.value}),),

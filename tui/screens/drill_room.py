@@ -58,6 +58,7 @@ class DrillRoomScreen(Screen[None]):
         self.drafts = load_drafts(sitting.attempt_id)
         self.drafts_dirty_since: float | None = None
         self.finish_asked_at: float | None = None
+        self.finished = False
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -96,6 +97,8 @@ class DrillRoomScreen(Screen[None]):
     # -- the clock -----------------------------------------------------------------------
 
     def tick(self) -> None:
+        if self.finished:
+            return
         now = time.monotonic()
         self.drill.advance(now - self.last_tick)
         self.last_tick = now
@@ -206,6 +209,9 @@ class DrillRoomScreen(Screen[None]):
     def finish(self) -> None:
         from tui.screens.debrief import DebriefScreen
 
+        if self.finished:
+            return
+        self.finished = True
         self.sitting.finish()
         discard_drafts(self.sitting.attempt_id)
         self.app.switch_screen(DebriefScreen(self.sitting.attempt_id))

@@ -50,20 +50,28 @@ class ReportComposer(VerticalScroll):
         self.item = item
 
     def prefill(self, drill: Drill, log_fields: dict[str, str]) -> None:
-        """Elements from the item's latest log entry, else from what was heard; never over typed text."""
+        """Elements from the item's latest log entry, updated by what is known now (a verification
+        may have corrected the log); never over text already typed."""
         if self.item is None:
             return
         facts = {fact.id: fact for fact in drill.scenario.facts}
-        known: dict[str, str] = {}
-        for fact_id, value in facts_heard(drill.journal, self.item.inject.id).items():
+        known = {name: value for name, value in log_fields.items() if value and name in ReportElement.__members__}
+        latest: dict[str, str] = {}
+        for fact_id, value in facts_heard(drill.journal).items():
             element = facts[fact_id].element.value
-            if value:
-                known[element] = f"{known[element]}；{value}" if element in known else value
-        known.update({name: value for name, value in log_fields.items() if value and name in ReportElement.__members__})
+            if value and facts[fact_id] in self._facts_of_item(drill):
+                latest[element] = f"{latest[element]}；{value}" if element in latest else value
+        known.update(latest)
         for element, value in known.items():
             field = self.query_one(f"#report-{element}", Input)
             if not field.value:
                 field.value = value
+
+    def _facts_of_item(self, drill: Drill) -> list:
+        """The facts this item is about: what it volunteers or answers, as the scenario says."""
+        inject = self.item.inject
+        ids = set(inject.volunteers) | {fact for answer in inject.answers.values() for fact in answer.facts}
+        return [fact for fact in drill.scenario.facts if fact.id in ids]
 
     @on(Input.Changed, ".form-input")
     def changed(self, event: Input.Changed) -> None:
