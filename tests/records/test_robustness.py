@@ -88,7 +88,10 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     outcomes = [writer.communicate(timeout=120) for writer in writers]
     assert [out.strip() for out, _ in outcomes] == ["done", "done"], [err for _, err in outcomes]
     db = open_records(database)
-    count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+
+    def count(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
     assert count("SELECT count(*) FROM trainees") == 80
     assert count("SELECT count(*) FROM cohorts") == 1
     assert count("SELECT count(*) FROM attempts WHERE status = 'finished'") == 80
@@ -180,3 +183,38 @@ def test_open_records_refuses_rather_than_overwrites(tmp_path):
     database.write_bytes(b"PK\x03\x04 a zip file, not ours")
     with pytest.raises(DatabaseError, match="not a SQLite database"):
         open_records(database)
+
+
+JOURNAL_WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from drills.engine import JournalEntry
+    from drills.journal import JournalStore
+    from scoring.records import open_records
+
+    store = JournalStore(open_records(Path(sys.argv[1])), lambda: "wall")
+    run_id = store.start_run(scenario_id="d", language="zh", scenario_path="d.yaml", scenario_hash="h", seed=1, engine_version="1")
+    write = store.writer(run_id)
+    print("writing", flush=True)
+    for seq in range(1, 100_000):
+        write(JournalEntry(seq, float(seq), "action", {"action": {"kind": "answer", "inject": "call"}}))
+""")
+
+
+def test_a_backup_taken_while_a_drill_writes_is_consistent(tmp_path):
+    database, copy = tmp_path / "live.db", tmp_path / "copy.db"
+    open_records(database).conn.close()
+    writer = subprocess.Popen([sys.executable, "-c", JOURNAL_WRITER, str(database)], cwd=REPO,
+                              env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        time.sleep(0.3)
+        result = invoke(database, "db", "backup", str(copy))
+        assert result.exit_code == 0, result.output
+    finally:
+        writer.kill()
+        writer.wait()
+    db = open_records(copy)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    seqs = [row[0] for row in db.execute("SELECT seq FROM journal ORDER BY seq")]
+    assert seqs and seqs == list(range(1, len(seqs) + 1))  # a snapshot: no gaps, nothing half-written
