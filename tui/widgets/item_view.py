@@ -77,6 +77,7 @@ class ItemView(Vertical):
         header.update(title)
         self.query_one("#item-document", Static).update(self._document(item))
         self.query_one("#item-transcript", Static).update(transcript(drill, inject, self.t))
+        self.query_one("#item-body", VerticalScroll).scroll_end(animate=False)  # newest line in view
         self._enable(inject.channel)
 
     def _document(self, item: InboxItem) -> Text:
