@@ -285,10 +285,20 @@ class RecordsStore:
         """Close the attempt and its run (finished, interrupted or abandoned) with its scorecard."""
         attempt = self.require_attempt(attempt_id)
         with write_transaction(self.db):
-            self.journal.close_run(attempt.run_id, status)
-            self.db.execute("UPDATE attempts SET status = ?, ended = (SELECT ended FROM runs WHERE id = ?) WHERE id = ?",
-                            [status, attempt.run_id, attempt_id])
+            self._close(attempt.run_id, attempt.id, status)
             self._store_scorecard(attempt_id, scorecard)
+
+    def _close(self, run_id: int, attempt_id: int | None, status: str) -> None:
+        # Checked inside the write transaction: two processes closing one run cannot both win.
+        run = self.journal.run(run_id)
+        if run is None:
+            raise RecordsError("unknown_run", run=run_id)
+        if run.status != "running":
+            raise RecordsError("run_not_running", run=run_id, status=run.status)
+        self.journal.close_run(run_id, status)
+        if attempt_id is not None:
+            self.db.execute("UPDATE attempts SET status = ?, ended = (SELECT ended FROM runs WHERE id = ?) WHERE id = ?",
+                            [status, run_id, attempt_id])
 
     def replace_scorecard(self, attempt_id: int, scorecard: Scorecard, policy: Policy) -> None:
         """Keep a re-score: the new scorecard, rule hashes and policy replace the old ones."""
@@ -327,24 +337,13 @@ class RecordsStore:
         """
         if status not in CLOSED_STATUSES:
             raise ValueError(f"a run is closed as {' or '.join(CLOSED_STATUSES)}")
-        run = self.journal.run(run_id)
-        if run is None:
-            raise RecordsError("unknown_run", run=run_id)
-        if run.status != "running":
-            raise RecordsError("run_not_running", run=run_id, status=run.status)
-        row = self.db.execute("SELECT id FROM attempts WHERE run_id = ?", [run_id]).fetchone()
-        if row is None:
-            self.journal.close_run(run_id, status)
-            return None
-        attempt = self.require_attempt(row[0])
-        if scorecard is None:
-            with write_transaction(self.db):
-                self.journal.close_run(run_id, status)
-                self.db.execute("UPDATE attempts SET status = ?, ended = (SELECT ended FROM runs WHERE id = ?) WHERE id = ?",
-                                [status, run_id, attempt.id])
-        else:
+        attempt = self.attempt_for_run(run_id)
+        if attempt is not None and scorecard is not None:
             self.finish_attempt(attempt.id, scorecard(attempt), status)
-        return self.require_attempt(attempt.id)
+        else:
+            with write_transaction(self.db):
+                self._close(run_id, attempt.id if attempt else None, status)
+        return self.require_attempt(attempt.id) if attempt else None
 
     def attempt(self, attempt_id: int) -> Attempt | None:
         row = self.db.execute("SELECT * FROM attempts WHERE id = ?", [attempt_id]).fetchone()

@@ -44,6 +44,9 @@ def test_an_attempt_keeps_what_replays_and_rescores_it(records, clock, drill_fil
     assert attempt.rule_hashes == {"duty.phone": "h-phone", "duty.escalation": "h-escalation"}
     assert attempt.scorecard["score"] == 85
     assert records.journal.run(attempt.run_id).status == "finished"
+    with pytest.raises(RecordsError) as twice:  # a finished attempt cannot be finished again
+        records.finish_attempt(attempt_id, make_scorecard(10))
+    assert twice.value.code == "run_not_running" and records.require_attempt(attempt_id).score == 85
     assert records.scenario_as_sat(attempt) == drill_file.scenario  # the drill as it was sat
     assert records.journal.entries(attempt.run_id) == drill.journal
     assert records.policy_as_scored(attempt)["pass_mark"] == policy.pass_mark
