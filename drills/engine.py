@@ -101,6 +101,22 @@ class Drill:
         self._facts = {fact.id: fact for fact in scenario.facts}
         self._people = people_by_id(scenario)
         self._expectations = [e for e in scenario.expectations if not e.avoid and e.deadline]
+        # Indexes, so an action or delivery looks only at what concerns it (1,000-inject drills).
+        self._expected_of: dict[str, list[Expectation]] = {}
+        for expectation in scenario.expectations:
+            if not expectation.avoid:
+                self._expected_of.setdefault(expectation.inject, []).append(expectation)
+        self._timed_by_anchor: dict[tuple[str, str], list[Expectation]] = {}
+        for expectation in self._expectations:
+            anchor = expectation.deadline.after
+            key = ("inject", expectation.inject) if anchor == "inject" else tuple(anchor.split(":", 1))
+            self._timed_by_anchor.setdefault(key, []).append(expectation)
+        self._by_id = {expectation.id: expectation for expectation in self._expectations}
+        self._action_triggered = [inject for inject in scenario.injects if inject.when is not None and inject.when.action]
+        self._missed_triggered: dict[str, list[Inject]] = {}
+        for inject in scenario.injects:
+            if inject.when is not None and inject.when.missed:
+                self._missed_triggered.setdefault(inject.when.missed, []).append(inject)
         self._record("drill_started", {
             "scenario": scenario.id, "language": scenario.language, "seed": seed,
             "engine": ENGINE_VERSION, "speed": self.speed, "variables": variables or {},
@@ -108,11 +124,10 @@ class Drill:
         for inject in scenario.injects:
             if inject.at is not None:
                 self._schedule(at_seconds(inject.at, scenario), _DELIVER, inject=inject.id)
-        for expectation in self._expectations:
-            anchor = expectation.deadline.after
-            if anchor.startswith("change:"):
-                changed = first_change_seconds(self._facts[anchor[7:]], scenario)
-                if changed is not None:
+        for (kind, fact_id), expectations in self._timed_by_anchor.items():
+            if kind == "change":
+                changed = first_change_seconds(self._facts[fact_id], scenario)
+                for expectation in expectations if changed is not None else []:
                     self._schedule_deadline(expectation, changed)
         self._schedule(self.end_at, _END)
 
@@ -157,10 +172,9 @@ class Drill:
 
     def open_deadlines(self) -> list[tuple[Expectation, float]]:
         """Deadlines still to come for expectations not yet met, soonest first (practice hints)."""
-        by_id = {expectation.id: expectation for expectation in self._expectations}
-        upcoming = [(payload["deadline"], by_id[payload["expectation"]]) for due, kind, _, payload in self._queue
+        upcoming = [(payload["deadline"], self._by_id[payload["expectation"]]) for due, kind, _, payload in self._queue
                     if kind == _DEADLINE and payload["expectation"] not in self.met
-                    and by_id[payload["expectation"]].inject in self.inbox]
+                    and self._by_id[payload["expectation"]].inject in self.inbox]
         return [(expectation, due) for due, expectation in sorted(upcoming, key=lambda pair: pair[0])]
 
     def next_delivery(self) -> float | None:
@@ -213,12 +227,13 @@ class Drill:
             "action": action.model_dump(mode="json", exclude_defaults=False),
             "done": _round(done), "reply": reply,
         })
-        for expectation in self.scenario.expectations:
-            if expectation.id not in self.met and not expectation.avoid and meets(expectation, action, self.scenario, started, reply):
+        for expectation in self._expected_of.get(action.inject, []):
+            if expectation.id not in self.met and meets(expectation, action, self.scenario, started, reply):
                 self.met[expectation.id] = done
-                self._schedule_dependants(expectation.id, done)
-        for inject in self.scenario.injects:
-            if inject.when is not None and inject.id not in self._fired and triggers(inject.when, action, self.scenario, started):
+                for dependant in self._timed_by_anchor.get(("met", expectation.id), []):
+                    self._schedule_deadline(dependant, done)
+        for inject in self._action_triggered:
+            if inject.id not in self._fired and triggers(inject.when, action, self.scenario, started):
                 self._fire(inject, done)
         self.run_until(done)
         return ActionOutcome(entry, reply)
@@ -297,11 +312,6 @@ class Drill:
         due = limit_seconds(expectation.deadline, self.policy, anchor, self.scenario)
         self._schedule(due, _DEADLINE, expectation=expectation.id, deadline=due)
 
-    def _schedule_dependants(self, expectation_id: str, done: float) -> None:
-        for expectation in self._expectations:
-            if expectation.deadline.after == f"met:{expectation_id}":
-                self._schedule_deadline(expectation, done)
-
     def _handle(self, kind: int, payload: dict[str, Any]) -> None:
         if kind == _DELIVER:
             self._deliver(payload["inject"], payload.get("attempt", 1))
@@ -327,9 +337,8 @@ class Drill:
             rings = inject.rings or self.policy.rings_before_missed
             self._schedule(self.now + rings * self.policy.ring_seconds, _HANG_UP, inject=inject_id, attempt=attempt)
         if attempt == 1:
-            for expectation in self._expectations:
-                if expectation.inject == inject_id and expectation.deadline.after == "inject":
-                    self._schedule_deadline(expectation, self.now)
+            for expectation in self._timed_by_anchor.get(("inject", inject_id), []):
+                self._schedule_deadline(expectation, self.now)
 
     def _hang_up(self, inject_id: str, attempt: int) -> None:
         item = self.inbox[inject_id]
@@ -341,15 +350,15 @@ class Drill:
             self._schedule(self.now + item.inject.ring_again_after * 60.0, _DELIVER, inject=inject_id, attempt=attempt + 1)
 
     def _check_deadline(self, expectation_id: str, due: float) -> None:
-        expectation = next(e for e in self._expectations if e.id == expectation_id)
+        expectation = self._by_id[expectation_id]
         if expectation.inject not in self.inbox:
             return  # its inject never came (a contingency that did not fire)
         met_at = self.met.get(expectation_id)
         if met_at is not None and met_at <= due:
             return
         self._record("deadline_missed", {"expectation": expectation_id, "due": _round(due)})
-        for inject in self.scenario.injects:
-            if inject.when is not None and inject.when.missed == expectation_id and inject.id not in self._fired:
+        for inject in self._missed_triggered.get(expectation_id, []):
+            if inject.id not in self._fired:
                 self._fire(inject, self.now)
 
     def _fire(self, inject: Inject, moment: float) -> None:

@@ -11,6 +11,8 @@ then, as a good duty officer would. Any other playbook is a YAML file:
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -91,9 +93,11 @@ def run_playbook(drill: Drill, planned: list[PlannedAction], react: Reaction | N
     contingencies its own actions set off).
     """
     refusals = []
-    queue = sorted(planned, key=lambda step: (step.at, step.order))
+    counter = itertools.count()  # keeps equal steps in the order they were planned
+    queue = [(step.at, step.order, next(counter), step) for step in planned]
+    heapq.heapify(queue)
     while queue and not drill.ended:
-        step = queue.pop(0)
+        step = heapq.heappop(queue)[3]
         drill.run_until(step.at)
         if drill.ended:
             break
@@ -102,8 +106,8 @@ def run_playbook(drill: Drill, planned: list[PlannedAction], react: Reaction | N
         except ActionRefused as refusal:
             path, _, line = step.source.rpartition(":")
             refusals.append(Problem(path or step.source, int(line) if line.isdigit() else 1, 1, str(refusal)))
-        if react is not None:
-            queue = sorted(queue + react(drill), key=lambda step: (step.at, step.order))
+        for extra in react(drill) if react is not None else []:
+            heapq.heappush(queue, (extra.at, extra.order, next(counter), extra))
     drill.run_until(drill.end_at)
     return refusals
 
