@@ -7,10 +7,14 @@ never names a Faker method directly.
 
 from __future__ import annotations
 
+import importlib.util
 import re
-from typing import Any, Callable
+import sys
+import types
+from typing import TYPE_CHECKING, Any, Callable
 
-from faker import Faker
+if TYPE_CHECKING:
+    from faker import Faker
 
 from drills.scenario import Scenario, Variable
 
@@ -21,6 +25,38 @@ _LOCALES = {"zh": "zh_CN", "en": "en_US"}
 _ZH_VILLAGE_ENDINGS = ["家庄村", "家沟村", "家峪村", "家坪村", "家湾村", "家寨村"]
 _ZH_TOWNSHIP_NAMES = ["城关", "王快", "平阳", "龙泉", "台峪", "砂窝", "夏庄", "北果园", "天生桥", "大台"]
 _EN_PLACE_ENDINGS = ["Hollow", "Creek", "Ridge", "Crossing", "Valley", "Springs"]
+
+
+class _TransliterationTable:
+    """Stands in for ``faker.decode.codes`` and loads the real table only if it is read.
+
+    Importing Faker pulls in a 67 MB transliteration table used for e-mail addresses,
+    which no drill variable draws; loading it lazily keeps the app under 100 MB.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._codes: tuple | None = None
+
+    def __getitem__(self, index: int) -> str:
+        if self._codes is None:
+            spec = importlib.util.spec_from_file_location("faker.decode._codes", self._path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self._codes = module.codes
+        return self._codes[index]
+
+
+def _import_faker() -> type[Faker]:
+    if "faker" not in sys.modules:
+        faker_spec = importlib.util.find_spec("faker")
+        codes_path = faker_spec.submodule_search_locations[0] + "/decode/codes.py"
+        stand_in = types.ModuleType("faker.decode.codes")
+        stand_in.codes = _TransliterationTable(codes_path)
+        sys.modules["faker.decode.codes"] = stand_in
+    from faker import Faker
+
+    return Faker
 
 
 def _kind_generators(fake: Faker, language: str) -> dict[str, Callable[[Variable], str]]:
@@ -56,7 +92,7 @@ def _kind_generators(fake: Faker, language: str) -> dict[str, Callable[[Variable
 
 def draw_variables(scenario: Scenario, seed: int) -> dict[str, str]:
     """Draw every declared variable in declaration order from a Faker seeded with ``seed``."""
-    fake = Faker(_LOCALES[scenario.language])
+    fake = _import_faker()(_LOCALES[scenario.language])
     fake.seed_instance(seed)
     generators = _kind_generators(fake, scenario.language)
     drawn: dict[str, str] = {}

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import xlsxwriter
 
 from scoring.readiness import Readiness
 
@@ -62,6 +61,8 @@ def write_xlsx(table: Table, path: Path) -> None:
 
 
 def _xlsx(table: Table, path: Path) -> None:
+    import xlsxwriter  # only the spreadsheet export needs it; it slows every start-up otherwise
+
     workbook = xlsxwriter.Workbook(str(path))
     try:
         sheet = workbook.add_worksheet(_sheet_name(table.title))

@@ -1,20 +1,41 @@
 """The ``dutydrill`` command: with no subcommand it opens the app; subcommands run headless.
 
-Textual is imported only when the app opens, so headless commands start fast.
+Subcommands are imported only when called, and Textual only when the app opens, so
+every command starts fast and the app's first frame does not wait for command code.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from tui.commands.drill import drill_group
-from tui.commands.kb import kb_group
-from tui.commands.records import changed_command, db_group, readiness_command, report_command, trainee_group
-from tui.commands.scenario import scenario_group
-from tui.settings import Settings, pass_settings  # noqa: F401  (re-exported for command modules)
+from tui.settings import Settings
+
+# Command name → "module:attribute"; loaded on first use (click's lazy-group pattern).
+COMMANDS = {
+    "scenario": "tui.commands.scenario:scenario_group",
+    "drill": "tui.commands.drill:drill_group",
+    "kb": "tui.commands.kb:kb_group",
+    "trainee": "tui.commands.records:trainee_group",
+    "report": "tui.commands.records:report_command",
+    "readiness": "tui.commands.records:readiness_command",
+    "db": "tui.commands.records:db_group",
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    def list_commands(self, context: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface and content language (default: from the system locale).")
 @click.option("--db", "database", type=click.Path(dir_okay=False), default=None, help="Records database file (default: $DUTYDRILL_DB, else dutydrill.db in the data folder).")
 @click.version_option(package_name="dutydrill")
@@ -29,13 +50,3 @@ def main(context: click.Context, lang: str | None, database: str | None) -> None
         from tui.app import run_app
 
         run_app(context.obj)
-
-
-main.add_command(scenario_group)
-main.add_command(drill_group)
-main.add_command(kb_group)
-main.add_command(trainee_group)
-main.add_command(report_command)
-main.add_command(readiness_command)
-main.add_command(db_group)
-kb_group.add_command(changed_command)

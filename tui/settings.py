@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 
 from drills.locations import database_path
 
@@ -32,4 +31,3 @@ class Settings:
         return cls(language=lang or system_language(), database=database_path(database))
 
 
-pass_settings = click.make_pass_decorator(Settings, ensure=False)

@@ -126,3 +126,13 @@ def _close_matches(rulebook: Rulebook, wanted: str) -> list[str]:
     by_title = [section.id for section in rulebook.sections.values() if wanted and wanted in section.title]
     by_id = difflib.get_close_matches(wanted, list(rulebook.sections), n=5, cutoff=0.6)
     return list(dict.fromkeys(by_id + by_title))[:5]
+
+
+def _register_changed() -> None:
+    """``kb changed`` needs the records, so it lives with the records commands."""
+    from tui.commands.records import changed_command
+
+    kb_group.add_command(changed_command)
+
+
+_register_changed()
