@@ -39,6 +39,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "debrief.close": "escape",
     "debrief.timeline": "t",
     "progress.close": "escape",
+    "progress.open_attempt": "enter",
 }
 
 
