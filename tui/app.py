@@ -9,24 +9,36 @@ domain stay in ``drills/``, ``scoring/`` and ``knowledge/``.
 from __future__ import annotations
 
 import datetime
-from typing import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Iterable
 
-import click
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from drills.catalog import Library
-from drills.database import DatabaseError
-from drills.policy import Policy
-from scoring.records import RecordsStore, Trainee, open_records
-from tui.content import current_library, current_policy
 from tui.i18n import text
 from tui.keys import binding, localize_bindings
 from tui.settings import Settings
 
+if TYPE_CHECKING:
+    from drills.catalog import Library
+    from drills.policy import Policy
+    from scoring.records import RecordsStore, Trainee
+
+
+FIRST_FRAME_GRACE_SECONDS = 0.15
+
 
 def wall_clock() -> str:
+    """Local time for records and journal stamps (never used by the drill clock)."""
     return datetime.datetime.now().isoformat(timespec="seconds")
+
+
+def _load_content() -> tuple[Library, Policy]:
+    """The drill library and the policy; run in a thread so the first frame need not wait."""
+    import scoring.records  # noqa: F401  (warm the import while the first frame paints)
+    from tui.content import current_library, current_policy
+
+    return current_library(), current_policy()
 
 
 class DutyDrillApp(App[None]):
@@ -36,14 +48,16 @@ class DutyDrillApp(App[None]):
         binding("app.quit", "quit", priority=True),
     ]
 
-    def __init__(self, settings: Settings, library: Library, records: RecordsStore, policy: Policy) -> None:
+    def __init__(self, settings: Settings, library: Library | None = None, records: RecordsStore | None = None,
+                 policy: Policy | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.language = settings.language
-        self.library = library
-        self.records = records
-        self.policy = policy
+        self._content: tuple[Library, Policy] | None = (library, policy) if library and policy else None
+        self._loading: Future | None = None
+        self._records = records
         self.trainee: Trainee | None = None
+        self.ready = False  # the first frame has been displayed
         localize_bindings(self, self.language)
         self.title = text(self.language, "app.title")
 
@@ -55,6 +69,55 @@ class DutyDrillApp(App[None]):
         from tui.screens.start import StartScreen
 
         self.push_screen(StartScreen())
+
+    def on_ready(self) -> None:
+        """The first frame is composed; load the rest a moment later, once it is on the terminal.
+
+        Loading holds the GIL for long stretches (pydantic builds its validators in native
+        code), which would starve the thread that writes the frame out.
+        """
+        self.set_timer(FIRST_FRAME_GRACE_SECONDS, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        from tui.screens.start import StartScreen
+
+        self.ready = True
+        self._start_loading()
+        if isinstance(self.screen, StartScreen):
+            self.screen.open_records()
+
+    def _start_loading(self) -> None:
+        if self._loading is None:
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="content")
+            self._loading = executor.submit(_load_content)
+            executor.shutdown(wait=False)
+
+    def _loaded(self) -> tuple[Library, Policy]:
+        if self._content is None:
+            self._start_loading()
+            self._content = self._loading.result()  # type: ignore[union-attr]
+        return self._content
+
+    @property
+    def library(self) -> Library:
+        return self._loaded()[0]
+
+    @property
+    def policy(self) -> Policy:
+        return self._loaded()[1]
+
+    @property
+    def records(self) -> RecordsStore:
+        """The records, opened on first use in this (the UI) thread, which the connection belongs to."""
+        if self._records is None:
+            from scoring.records import RecordsStore, open_records
+
+            self._records = RecordsStore(open_records(self.settings.database), wall_clock)
+        return self._records
+
+    def fail(self, message: str) -> None:
+        """Leave with a clear message (a database that cannot be used, say) and exit code 1."""
+        self.exit(return_code=1, message=message)
 
     def action_open_rulebook(self, query: str = "", section: str = "") -> None:
         from tui.screens.rulebook import RulebookScreen
@@ -96,16 +159,12 @@ class DutyDrillApp(App[None]):
 
 def create_app(settings: Settings, library: Library | None = None, records: RecordsStore | None = None,
                policy: Policy | None = None) -> DutyDrillApp:
-    """The app on the given (or the installed) drills, records and policy."""
-    if records is None:
-        records = RecordsStore(open_records(settings.database), wall_clock)
-    return DutyDrillApp(settings, library if library is not None else current_library(), records,
-                        policy if policy is not None else current_policy())
+    """The app on the given drills, records and policy, or the installed ones, loaded as needed."""
+    return DutyDrillApp(settings, library, records, policy)
 
 
 def run_app(settings: Settings) -> None:
-    try:
-        app = create_app(settings)
-    except DatabaseError as error:
-        raise click.ClickException(str(error)) from None
+    app = create_app(settings)
     app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)

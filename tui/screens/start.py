@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -9,11 +11,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from drills.session import ReplayMismatch
-from scoring.records import Attempt, RecordsError
-from scoring.sitting import Sitting
 from tui.keys import binding, localize_bindings
 from tui.safe_text import literal, strip_controls
+
+if TYPE_CHECKING:
+    from scoring.records import Attempt
 
 MAX_NAME = 40
 
@@ -51,6 +53,24 @@ class StartScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # At start-up the app calls open_records once the first frame is on screen.
+        if self.app.ready:
+            self.call_after_refresh(self.open_records)
+
+    def open_records(self) -> None:
+        from click import ClickException
+
+        from drills.database import DatabaseError
+
+        try:
+            self.app.records
+            self.app.library  # a broken policy file shows here, not mid-drill
+        except DatabaseError as error:
+            self.app.fail(str(error))
+            return
+        except ClickException as error:
+            self.app.fail(error.message)
+            return
         self.refresh_trainees()
 
     def refresh_trainees(self, select: str | None = None) -> None:
@@ -70,6 +90,8 @@ class StartScreen(Screen[None]):
     @on(Button.Pressed, "#create-trainee")
     @on(Input.Submitted, "#new-name, #new-unit")
     def create_trainee(self) -> None:
+        from scoring.records import RecordsError
+
         name = strip_controls(self.query_one("#new-name", Input).value).strip()
         unit = strip_controls(self.query_one("#new-unit", Input).value).strip()
         message = self.query_one("#start-message", Static)
@@ -104,6 +126,8 @@ class StartScreen(Screen[None]):
 
     @on(Button.Pressed, "#resume")
     def resume(self) -> None:
+        from drills.session import ReplayMismatch
+        from scoring.sitting import Sitting
         from tui.screens.drill_room import DrillRoomScreen
 
         attempt = self.interrupted
