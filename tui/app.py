@@ -81,6 +81,8 @@ class DutyDrillApp(App[None]):
     def _after_first_frame(self) -> None:
         from tui.screens.start import StartScreen
 
+        if not self.screen_stack:
+            return  # the app closed before its first second was up
         self.ready = True
         self._start_loading()
         if isinstance(self.screen, StartScreen):
