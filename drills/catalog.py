@@ -48,7 +48,8 @@ def drill_files(paths: list[Path] | None = None) -> list[tuple[Path, bool]]:
     found: list[tuple[Path, bool]] = []
     for root, builtin in roots:
         if root.is_dir():
-            found.extend((path, builtin) for path in sorted(root.rglob("*.yaml")) if "playbooks" not in path.parts)
+            found.extend((path, builtin) for path in sorted(root.rglob("*.yaml"))
+                         if "playbooks" not in path.relative_to(root).parts)
         elif root.exists() or paths:
             found.append((root, builtin))
     return found

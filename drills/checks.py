@@ -61,6 +61,11 @@ def check_scenario(
             report(loc, f"{value!r} is neither a person id in 'people' nor a role")
 
     for index, fact in enumerate(scenario.facts):
+        if fact.claimed is not None and not fact.confirmed_by:
+            report(("facts", index, "claimed"), "a claimed value needs 'confirmed_by': nobody could ever correct it")
+        for j, inject_id in enumerate(fact.claimed_by):
+            if inject_id not in injects:
+                report(("facts", index, "claimed_by", j), f"no inject {inject_id!r} in 'injects'")
         for j, person in enumerate(fact.confirmed_by):
             if person not in people:
                 report(("facts", index, "confirmed_by", j), f"no person {person!r} in 'people'")
@@ -83,6 +88,10 @@ def check_scenario(
             report(where + ("at",), "this inject comes at or after the end of the drill")
         if inject.channel not in RINGING_CHANNELS and (inject.rings or inject.ring_again_after):
             report(where + ("rings",), f"only phone calls ring; this is a {inject.channel.value}")
+        if inject.at is not None and inject.delay:
+            report(where + ("delay",), "'delay' goes with 'when'; a timed inject comes exactly 'at'")
+        if inject.channel == Channel.fax and inject.document is not None and inject.document.telegram_kind:
+            report(where + ("document", "telegram_kind"), "a fax has no telegram kind; use channel: telegram")
         if inject.when is not None:
             problems.extend(_trigger_problems(scenario, loaded, index, people, injects, expectations, policy))
 
@@ -93,6 +102,13 @@ def check_scenario(
             report(where + ("inject",), f"no inject {expectation.inject!r} in 'injects'")
             continue
         person_or_role(expectation.target, where + ("target",))
+        if expectation.target is not None and expectation.action not in _TARGETED_ACTIONS:
+            report(where + ("target",), f"'{expectation.action.value}' has no target; this could never be met")
+        if expectation.question is not None and expectation.action != ActionKind.ask:
+            report(where + ("question",), "'question' goes with action 'ask' only")
+        for field in ("stage", "channel"):
+            if getattr(expectation, field) is not None and expectation.action != ActionKind.report:
+                report(where + (field,), f"'{field}' goes with action 'report' only")
         allowed = _CHANNEL_ACTIONS.get(expectation.action)
         if allowed is not None and inject.channel not in allowed:
             report(where + ("action",), f"'{expectation.action.value}' does not fit a {inject.channel.value} inject")
@@ -123,6 +139,9 @@ def _deadline_problems(scenario: Scenario, loaded: LoadedFile, index: int, polic
     if anchor_kind == "change" and anchor_id not in facts:
         yield loaded.problem(where, f"no fact {anchor_id!r} to count from")
         return
+    if anchor_kind == "change" and not facts[anchor_id].changes:
+        yield loaded.problem(where, f"fact {anchor_id!r} never changes: this deadline would never start")
+        return
     if anchor_kind == "met" and anchor_id not in expectations:
         yield loaded.problem(where, f"no expectation {anchor_id!r} to count from")
         return
@@ -135,14 +154,14 @@ def _deadline_problems(scenario: Scenario, loaded: LoadedFile, index: int, polic
 
 
 def _anchor_seconds(scenario: Scenario, expectation, facts: dict) -> float | None:
-    inject = next(i for i in scenario.injects if i.id == expectation.inject)
-    if inject.at is None:
-        return None  # a contingency: its time depends on the run
-    start = at_seconds(inject.at, scenario)
+    """When a deadline starts counting, if the drill file alone can tell (None otherwise)."""
+    inject = next((i for i in scenario.injects if i.id == expectation.inject), None)
+    if inject is None or inject.at is None:
+        return None  # unknown, or a contingency whose time depends on the run
     kind, _, anchor_id = expectation.deadline.after.partition(":")
-    if kind == "change":
-        return max(start, first_change_seconds(facts[anchor_id], scenario) or start)
-    return start
+    if kind == "change":  # counted from the change itself, as the engine and scoring do
+        return first_change_seconds(facts[anchor_id], scenario) if anchor_id in facts else None
+    return at_seconds(inject.at, scenario)
 
 
 def _trigger_problems(scenario: Scenario, loaded: LoadedFile, index: int, people: set, injects: dict,

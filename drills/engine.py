@@ -259,12 +259,12 @@ class Drill:
             called_back = item.state == ItemState.missed
             item.state = ItemState.active
             return {"rings": rings, "called_back": called_back, "opening": inject.opening,
-                    "facts": self._said(inject.volunteers)}
+                    "facts": self._said(inject.volunteers, inject.id)}
         if action.kind == "ask":
             answer = inject.answers.get(action.question)
             if answer is None:
                 return {"facts": [], "says": "", "knows": False}
-            return {"facts": self._said(answer.facts), "says": answer.says, "knows": True}
+            return {"facts": self._said(answer.facts, inject.id), "says": answer.says, "knows": True}
         if isinstance(action, Verify):
             return self._verify(inject, action.person)
         if action.kind in ("escalate", "relay", "track", "feedback", "refer_visitor"):
@@ -273,17 +273,17 @@ class Drill:
         if action.kind in ("register_document", "receive_visitor"):
             # Reading the document or hearing the visitor out tells what they carry.
             item.state = ItemState.active
-            return {"facts": self._said(inject.volunteers)}
+            return {"facts": self._said(inject.volunteers, inject.id)}
         if action.kind in ("sign_for_document", "return_document"):
             item.state = ItemState.active
         return {}
 
-    def _said(self, fact_ids: list[str]) -> list[dict[str, Any]]:
-        """What a caller tells: their claim if they have one, else the truth as of now."""
+    def _said(self, fact_ids: list[str], inject_id: str) -> list[dict[str, Any]]:
+        """What a source tells: the claim if it is one that makes it, else the truth as of now."""
         said = []
         for fact_id in fact_ids:
             fact = self._facts[fact_id]
-            claimed = fact.claimed is not None
+            claimed = fact.claimed is not None and (not fact.claimed_by or inject_id in fact.claimed_by)
             value = fact.claimed if claimed else fact_value_at(fact, self.now, self.scenario)
             said.append({"fact": fact_id, "label": fact.label, "value": value, "claimed": claimed})
         return said
@@ -325,13 +325,15 @@ class Drill:
 
     def _deliver(self, inject_id: str, attempt: int = 1) -> None:
         inject = self._injects[inject_id]
+        if attempt > 1 and self.inbox[inject_id].state != ItemState.missed:
+            return  # the officer called back in the meantime: the caller does not ring again
         ringing = inject.channel in RINGING_CHANNELS
         state = {Channel.fax: ItemState.in_tray, Channel.telegram: ItemState.in_tray,
                  Channel.visitor: ItemState.waiting}.get(inject.channel, ItemState.unread)
         self.inbox[inject_id] = InboxItem(inject, self.now, ItemState.ringing if ringing else state, attempt)
         delivered = {"inject": inject_id, "channel": inject.channel.value, "attempt": attempt}
         if inject.channel in (Channel.message, Channel.instruction):
-            delivered["facts"] = self._said(inject.volunteers)  # a message is read as it comes
+            delivered["facts"] = self._said(inject.volunteers, inject_id)  # a message is read as it comes
         self._record("inject_delivered", delivered)
         if ringing:
             rings = inject.rings or self.policy.rings_before_missed

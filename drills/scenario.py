@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 SCHEMA_VERSION = 1
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+VariableName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]  # usable as {name}
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$", max_length=120)]
 ShortText = Annotated[str, Field(max_length=2_000)]
 LongText = Annotated[str, Field(max_length=20_000)]
@@ -252,10 +253,11 @@ class Fact(Strict):
     element: ReportElement
     value: ShortText | None = None  # None: nobody knows yet
     changes: list[FactChange] = Field(default_factory=list)
-    claimed: ShortText | None = None  # what the first source says when it is wrong
+    claimed: ShortText | None = None  # what a source says when it is wrong
+    claimed_by: list[Identifier] = Field(default_factory=list)  # injects that say the claim (empty: all)
     confirmed_by: list[Identifier] = Field(default_factory=list)  # who can verify it
     classified: bool = False  # must not go over an open line
-    critical: bool = False  # leaving it out of a report is 漏报
+    critical: bool = False  # known but left out of a report (or no report at all) is 瞒报
 
 
 class DocumentHeader(Strict):
@@ -401,7 +403,7 @@ class Scenario(Strict):
     unit_aliases: list[ShortText] = Field(default_factory=list)  # short names that also count
     trainee_role: ShortText = ""
     briefing: LongText = ""
-    variables: dict[Identifier, Variable] = Field(default_factory=dict)
+    variables: dict[VariableName, Variable] = Field(default_factory=dict)
     people: list[Person] = Field(min_length=1)
     facts: list[Fact] = Field(default_factory=list)
     injects: list[Inject] = Field(min_length=1)

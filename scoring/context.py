@@ -56,7 +56,9 @@ class AttemptContext:
         return [taken for taken in self.actions
                 if taken.action.kind == expectation.action.value and getattr(taken.action, "inject", None) == expectation.inject
                 and (expectation.question is None or getattr(taken.action, "question", None) == expectation.question)
-                and (expectation.stage is None or getattr(taken.action, "stage", None) == expectation.stage)]
+                and (expectation.stage is None or getattr(taken.action, "stage", None) == expectation.stage)
+                # A phone report is no attempt at the written one: that stays missing.
+                and (expectation.channel is None or getattr(taken.action, "channel", None) == expectation.channel)]
 
     def matching(self, expectation: Expectation) -> list[TakenAction]:
         return [taken for taken in self.candidates(expectation) if meets(expectation, taken.action, self.scenario, taken.at, taken.reply)]

@@ -96,8 +96,12 @@ def judge_escalation(expectation: Expectation, context: AttemptContext, taken: T
     """Met; but going over the right person's head as well still costs a quarter."""
     verdict = Verdict()
     right = context.people[taken.action.person]
+    expected_too = {_right_person(other, context, taken.at) for other in context.scenario.expectations
+                    if other.inject == expectation.inject and other.action == expectation.action and other is not expectation}
     for other in context.candidates(expectation):
         person = context.people[other.action.person]
+        if person in expected_too:
+            continue  # the drill asks for this leader too: going there first is no fault
         if other.at <= taken.at and _rung(person.role) is not None and _rung(right.role) is not None \
                 and _rung(person.role) > _rung(right.role) and other.reply.get("reached"):
             verdict.deduct(0.25, "over_escalation", other.at, person=person.id, right=right.id)

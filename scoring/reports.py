@@ -37,7 +37,9 @@ def judge_report(expectation: Expectation, context: AttemptContext, taken: Taken
     confirmed = context.confirmed(taken.at)
 
     def fail(kind: ReportingFailure, share: float, what: str, **detail) -> None:
+        """A reporting failure as the rulebook defines one: the report was done wrong."""
         verdict.failure = _worse(verdict.failure, kind)
+        verdict.wrong = True
         verdict.deduct(share, what, taken.at, **detail)
 
     required = expectation.elements
@@ -52,7 +54,6 @@ def judge_report(expectation: Expectation, context: AttemptContext, taken: Taken
         if value and not any(carries(text, version) for version in [value, *versions]):
             if fact.critical:
                 fail(ReportingFailure.concealed, 0.6, "critical_fact_left_out", fact=fact_id, known=value)
-                verdict.wrong = True
             else:
                 fail(ReportingFailure.omitted, 0.3 / len(expectation.facts), "fact_left_out", fact=fact_id, known=value)
 
@@ -64,10 +65,8 @@ def judge_report(expectation: Expectation, context: AttemptContext, taken: Taken
         if fact.claimed and states_instead(text, truth, fact.claimed):
             if fact.id in confirmed:
                 fail(ReportingFailure.erroneous, 0.5, "reported_claim_after_correction", fact=fact.id, claim=fact.claimed, truth=truth)
-                verdict.wrong = True
             elif not labelled:
                 fail(ReportingFailure.false, 0.6, "unverified_claim_as_fact", fact=fact.id, claim=fact.claimed)
-                verdict.wrong = True
         known = heard.get(fact.id)
         changes = sorted(fact.changes, key=lambda change: at_seconds(change.at, context.scenario))
         history = [value for value in [fact.value, *(change.value for change in changes)] if value]

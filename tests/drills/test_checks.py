@@ -104,3 +104,28 @@ def test_trigger_target_on_an_action_without_a_target(tmp_path, policy):
     data = drill_data()
     data["injects"][3]["when"] = {"action": "register_document", "target": "director", "inject": "fax"}
     assert any("'register_document' has no target: this can never fire" in p for p in check(tmp_path, policy, data))
+
+
+def test_fields_that_do_not_fit_the_action(tmp_path, policy):
+    data = drill_data()
+    data["expectations"][0]["target"] = "leader"  # answering has no target
+    data["expectations"][3]["question"] = "place"  # only 'ask' takes a question
+    data["expectations"][1]["stage"] = "initial"  # only 'report' takes a stage
+    problems = check(tmp_path, policy, data)
+    assert any("'answer' has no target" in p for p in problems)
+    assert any("'question' goes with action 'ask' only" in p for p in problems)
+    assert any("'stage' goes with action 'report' only" in p for p in problems)
+
+
+def test_inject_and_fact_details_that_cannot_work(tmp_path, policy):
+    data = drill_data()
+    data["injects"][1]["delay"] = 3
+    data["injects"][1]["document"]["telegram_kind"] = "plain"
+    data["facts"][1]["confirmed_by"] = []
+    data["facts"][0]["changes"] = []
+    data["expectations"][2]["deadline"]["after"] = "change:place"
+    problems = check(tmp_path, policy, data)
+    assert any("'delay' goes with 'when'" in p for p in problems)
+    assert any("a fax has no telegram kind" in p for p in problems)
+    assert any("nobody could ever correct it" in p for p in problems)
+    assert any("fact 'place' never changes" in p for p in problems)

@@ -209,3 +209,28 @@ def test_ideal_answers_the_contingencies_its_own_actions_set_off(tmp_path, polic
     assert run_playbook(drill, *built_in_playbook("ideal", drill.scenario)) == []
     assert "reg_resent" in drill.met
     assert not any(e.kind == "deadline_missed" for e in drill.journal)
+
+
+def test_calling_back_a_missed_caller_stops_the_next_ring(tmp_path, policy):
+    data = drill_data()
+    data["injects"][0].update(ring_again_after=2, rings_again=2)
+    path = write_drill(tmp_path, data)
+    scenario, _ = load_scenario(path)
+    drill = new_drill(DrillFile(path, scenario, "h", False), policy, 1)
+    drill.run_until(5 * 60 + 60)  # missed
+    drill.act(act.Answer(inject="call"))  # called back
+    drill.run_until(drill.end_at)
+    assert drill.inbox["call"].state == ItemState.active
+    assert sum(1 for e in drill.journal if e.kind == "inject_delivered" and e.data["inject"] == "call") == 1
+
+
+def test_only_the_sources_that_make_a_claim_say_it(tmp_path, policy):
+    data = drill_data()
+    data["facts"][1]["claimed_by"] = ["call"]
+    data["injects"][1]["volunteers"] = ["deaths"]
+    path = write_drill(tmp_path, data)
+    scenario, _ = load_scenario(path)
+    drill = new_drill(DrillFile(path, scenario, "h", False), policy, 1)
+    drill.run_until(20 * 60)
+    told = drill.act(act.RegisterDocument(inject="fax")).reply["facts"][0]
+    assert told["value"] == "无" and not told["claimed"]

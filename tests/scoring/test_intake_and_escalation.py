@@ -109,3 +109,19 @@ def test_unreachable_shift_leader_means_the_next_in_line(scoring_drill, policy):
     waited = escalate_to("leader")
     assert waited.status == Status.wrong and waited.points == 0
     assert [e.what for e in waited.evidence] == ["not_reached"]
+
+
+def test_going_first_to_a_leader_the_drill_also_expects_costs_nothing(scoring_drill, policy):
+    from drills.catalog import DrillFile
+    from drills.session import new_drill
+    from scoring.score import score_attempt
+
+    also = scoring_drill.scenario.expectations[5].model_copy(update={"id": "tell_secretary", "target": "secretary"})
+    scenario = scoring_drill.scenario.model_copy(update={"expectations": [*scoring_drill.scenario.expectations, also]})
+    drill = new_drill(DrillFile(scoring_drill.path, scenario, "h", False), policy, 1)
+    drill.run_until(10 * 60)
+    drill.act(act.Answer(inject="call"))
+    drill.act(act.Escalate(inject="call", person="secretary"))
+    drill.act(act.Escalate(inject="call", person="leader"))
+    card = score_attempt(scenario, 1, drill.journal, policy)
+    assert finding(card, "escalate").points == 10 and finding(card, "tell_secretary").status == Status.met

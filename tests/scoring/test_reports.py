@@ -107,3 +107,16 @@ def test_classified_fact_over_the_open_line_is_a_critical_error(sit):
                             elements={"place": "某村", "consequences": "被困11人", "measures": "调动武警中队"})
     safe, _ = sit([ANSWER, ASK, ask_actions, VERIFY, (16, secure)])
     assert not any(f.rule == "secrecy.channels" for f in safe.findings)
+
+
+def test_a_phone_report_is_no_attempt_at_the_written_one(sit):
+    card, _ = sit([ANSWER, ASK, VERIFY, phone_report(16, place="某村", consequences="被困11人")])
+    written = finding(card, "written")
+    assert written.status == Status.missed and written.failure == ReportingFailure.concealed
+
+
+def test_an_outdated_figure_makes_the_report_wrong(sit):
+    card, _ = sit([ANSWER, ASK, VERIFY, (62, act.Answer(inject="update")),
+                   (63, act.FileReport(inject="update", stage="follow_up", channel="phone", recipient="city",
+                                       elements={"consequences": "暂无死亡"}))])
+    assert finding(card, "follow_up").status == Status.wrong

@@ -63,7 +63,7 @@ STRINGS: dict[str, str] = {
     "action.disclose": "Disclose",
     "action.handover": "Handover note",
     "cli.check.clean": "Checked {count} drill files: no problems.",
-    "cli.check.problems": "{count} problems.",
+    "cli.check.problems": "Problems: {count}.",
     "cli.run.unknown_drill": "No drill {drill!r}. Available drills: {known}",
     "cli.run.refused": "Playbook actions that could not be taken:",
     "score.columns.finding": "Finding",

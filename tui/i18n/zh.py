@@ -63,7 +63,7 @@ STRINGS: dict[str, str] = {
     "action.disclose": "告知",
     "action.handover": "交接班记录",
     "cli.check.clean": "已检查 {count} 个演练文件，没有发现问题。",
-    "cli.check.problems": "{count} 个问题。",
+    "cli.check.problems": "共 {count} 个问题。",
     "cli.run.unknown_drill": "找不到演练 {drill!r}。可用的演练：{known}",
     "cli.run.refused": "剧本中的动作无法执行：",
     "score.columns.finding": "检查项",
