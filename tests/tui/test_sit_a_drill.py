@@ -32,6 +32,8 @@ async def test_sit_the_night_call_through_the_ui(language, make_app, records, po
         await app.push_screen(DrillRoomScreen(sitting))
         screen = app.screen
         await pilot.pause()
+        assert drill_file.scenario.trainee_role in str(screen.query_one("#item-document").render())
+        await pilot.press("f7")  # paused: only the actions' own durations move the clock, however slow the machine
         await pilot.press("f8")  # nothing waits yet: skip to the first call
         await pilot.pause()
         assert sitting.drill.inbox["night_call"].state.value == "ringing"

@@ -62,7 +62,9 @@ class ItemView(Vertical):
         header = self.query_one("#item-header", Static)
         if item is None:
             header.update(self.t("room.no_item"))
-            self.query_one("#item-document", Static).update("")
+            scenario = drill.scenario  # before anything arrives: who the trainee is tonight
+            briefing = "\n".join(part for part in (scenario.trainee_role, scenario.briefing) if part)
+            self.query_one("#item-document", Static).update(literal(briefing))
             self.query_one("#item-transcript", Static).update("")
             self._enable(None)
             return
