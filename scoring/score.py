@@ -36,12 +36,7 @@ def score_attempt(scenario: Scenario, seed: int, entries: list[JournalEntry], po
 
     findings = [finding for expectation in instantiated.expectations
                 if (finding := _judge_expectation(expectation, context, title)) is not None]
-    extras = [Finding(
-        id=f"secrecy:{taken.seq}:{fact_id}", inject=taken.action.inject, action="report",
-        status=Status.wrong, points=0, possible=0, severity=Severity.critical,
-        competency=Competency.confidentiality, rule=SECRECY_RULE, rule_title=title(SECRECY_RULE),
-        done=taken.done, evidence=(Evidence(taken.at, "classified_over_open_line", {"fact": fact_id, "channel": taken.action.channel.value}),),
-    ) for taken, fact_id in classified_over_open_line(context)]
+    extras = _secrecy_findings(context, title(SECRECY_RULE))
 
     awarded = sum(f.points for f in findings)
     possible = sum(f.possible for f in findings)
@@ -104,6 +99,20 @@ def _judge_expectation(expectation: Expectation, context: AttemptContext, title)
         rule=expectation.rule, rule_title=title(expectation.rule), due=due, done=done, failure=failure,
         evidence=tuple(verdict.evidence), description=expectation.description,
     )
+
+
+def _secrecy_findings(context: AttemptContext, rule_title: str) -> list[Finding]:
+    """One critical finding per item and classified fact that went over an open line."""
+    leaks: dict[tuple[str, str], list] = {}
+    for taken, fact_id in classified_over_open_line(context):
+        leaks.setdefault((taken.action.inject, fact_id), []).append(taken)
+    return [Finding(
+        id=f"secrecy:{inject}:{fact_id}", inject=inject, action="report", status=Status.wrong, points=0, possible=0,
+        severity=Severity.critical, competency=Competency.confidentiality, rule=SECRECY_RULE, rule_title=rule_title,
+        done=reports[0].done,
+        evidence=tuple(Evidence(t.at, "classified_over_open_line", {"fact": fact_id, "channel": t.action.channel.value})
+                       for t in reports),
+    ) for (inject, fact_id), reports in leaks.items()]
 
 
 def _subtotals(findings: list[Finding]) -> dict[str, Subtotal]:
