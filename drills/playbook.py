@@ -33,18 +33,18 @@ BUILT_IN = ("ideal", "idle")
 # The order a good officer works an item in, so the ideal run reads naturally.
 _WORK_ORDER = [
     ActionKind.answer, ActionKind.greet, ActionKind.receive_visitor, ActionKind.register_document,
-    ActionKind.sign_for_document, ActionKind.ask, ActionKind.decline, ActionKind.log, ActionKind.escalate,
+    ActionKind.sign_for_document, ActionKind.ask, ActionKind.decline, ActionKind.disclose, ActionKind.log, ActionKind.escalate,
     ActionKind.verify, ActionKind.report, ActionKind.relay, ActionKind.return_document,
     ActionKind.refer_visitor, ActionKind.track, ActionKind.feedback, ActionKind.handover,
 ]
 
 _IDEAL_WORDS = {
     "zh": {"greeting": "您好，这里是{unit}值班室。", "return": "未加盖公章、未经签批，请补办后重新报送。",
-           "decline": "按规定不能提供，请留下单位和电话，我们核实后回复。", "feedback": "已按批示办理，情况如下：",
+           "decline": "按规定不能提供，请留下单位和电话，我们核实后回复。", "feedback": "已按批示办理，情况如下：", "disclose": "如实告知所问情况。",
            "unknown": "待核实"},
     "en": {"greeting": "Hello, {unit} duty room.", "return": "No seal and no sign-off: please seal, sign and resend.",
            "decline": "I cannot give that out; please leave your unit and number and we will call you back.",
-           "feedback": "Done as instructed; the outcome:", "unknown": "to be confirmed"},
+           "feedback": "Done as instructed; the outcome:", "disclose": "Told what was asked, as it stands.", "unknown": "to be confirmed"},
 }
 
 
@@ -200,12 +200,14 @@ def _ideal_action(expectation: Expectation) -> Callable[[Drill], act.Action]:
         if kind == ActionKind.relay:
             return act.Relay(inject=inject, to=[_person_for(expectation, drill)], text=drill.inbox[inject].inject.wording())
         if kind == ActionKind.feedback:
-            heard = " ".join(v for v in facts_heard(drill.journal).values() if v)
-            return act.Feedback(inject=inject, person=_person_for(expectation, drill), text=f"{words['feedback']} {heard}")
+            heard = "；".join(v for v in facts_heard(drill.journal, inject).values() if v) or drill.inbox[inject].inject.summary
+            return act.Feedback(inject=inject, person=_person_for(expectation, drill), text=f"{words['feedback']}{heard}")
         if kind == ActionKind.return_document:
             return act.ReturnDocument(inject=inject, reason=words["return"])
         if kind == ActionKind.decline:
             return act.Decline(inject=inject, reason=words["decline"])
+        if kind == ActionKind.disclose:  # expected where telling is right (an inspector's question)
+            return act.Disclose(inject=inject, what=words["disclose"])
         if kind == ActionKind.handover:
             return _ideal_handover(drill, inject)
         simple = {ActionKind.register_document: act.RegisterDocument, ActionKind.sign_for_document: act.SignForDocument,
@@ -232,11 +234,15 @@ def _ideal_report(expectation: Expectation, drill: Drill) -> act.FileReport:
     facts = {fact.id: fact for fact in scenario.facts}
     heard = facts_heard(drill.journal)
     confirmed = facts_confirmed(drill.journal)
+    # What this report is about: the item's own facts and those the expectation names, not
+    # everything heard tonight (a leader's whereabouts has no place in a disaster report).
+    inject = drill.inbox[expectation.inject].inject
+    relevant = set(expectation.facts) | set(inject.volunteers) | {f for a in inject.answers.values() for f in a.facts}
     elements: dict = {}
     unconfirmed = set()
     for fact_id, value in heard.items():
         fact = facts[fact_id]
-        if value is None:
+        if value is None or fact_id not in relevant:
             continue
         elements[fact.element] = f"{elements[fact.element]}；{value}" if fact.element in elements else value
         if fact.confirmed_by and fact_id not in confirmed:

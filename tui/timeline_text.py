@@ -7,15 +7,21 @@ from drills.timing import clock_text
 from tui.i18n import text
 
 
-def _action_text(data: dict, language: str) -> str:
+def _action_text(data: dict, drill: Drill, language: str) -> str:
+    """The action in words: its kind, then whom, what and how, names instead of ids."""
     action = data["action"]
+    names = {person.id: person.name for person in drill.scenario.people}
     parts = [text(language, f"action.{action['kind']}")]
-    for key in ("question", "person", "stage", "channel", "text", "reason"):
-        value = action.get(key)
-        if value:
-            parts.append(str(value))
-    if action.get("to"):
-        parts.append(", ".join(action["to"]))
+    if action.get("question"):
+        parts.append(text(language, f"question.{action['question']}"))
+    if action.get("stage"):
+        parts.append(text(language, f"stage.{action['stage']}") + "·" + text(language, f"report_channel.{action['channel']}"))
+    for person in [action.get("person"), action.get("recipient"), *action.get("to", [])]:
+        if person:
+            parts.append(names.get(person, person))
+    for key in ("text", "reason", "what"):
+        if action.get(key):
+            parts.append(action[key])
     return " · ".join(parts)
 
 
@@ -32,5 +38,5 @@ def describe_entry(entry: JournalEntry, drill: Drill, language: str) -> str:
         "speed": data.get("speed", ""),
     }
     if entry.kind == "action":
-        values["action"] = _action_text(data, language)
+        values["action"] = _action_text(data, drill, language)
     return f"{clock_text(scenario, entry.at, with_seconds=True)}  {text(language, f'timeline.{entry.kind}', **values)}"

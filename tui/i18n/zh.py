@@ -51,7 +51,7 @@ STRINGS: dict[str, str] = {
     "action.verify": "核实",
     "action.escalate": "请示汇报",
     "action.report": "报告",
-    "action.relay": "传达批示",
+    "action.relay": "原文传达",
     "action.track": "跟踪催办",
     "action.feedback": "反馈",
     "action.register_document": "登记文电",
