@@ -232,7 +232,7 @@ async def test_the_timeline_marks_met_late_missed_and_wrong(builtin_library, off
             lane = {line.split()[0]: line for line in lines[2:] if line.startswith("  ") and line.strip()}
             assert SYMBOLS["met"] in lane["接听（02:03"]
             assert SYMBOLS["missed"] in lane["终报"]
-            assert SYMBOLS["wrong"] in lane["传达批示：梁博"]
+            assert SYMBOLS["wrong"] in lane["原文传达：梁博"]
             assert SYMBOLS["late"] in lane["核实：梁博"] and SYMBOLS["deadline"] in lane["核实：梁博"]
             # The late verification: its deadline comes before the mark that shows when it was done.
             assert lane["核实：梁博"].index(SYMBOLS["deadline"]) < lane["核实：梁博"].index(SYMBOLS["late"])
