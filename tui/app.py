@@ -9,6 +9,7 @@ domain stay in ``drills/``, ``scoring/`` and ``knowledge/``.
 from __future__ import annotations
 
 import datetime
+import gc
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterable
 
@@ -38,7 +39,12 @@ def _load_content() -> tuple[Library, Policy]:
     import scoring.records  # noqa: F401  (warm the import while the first frame paints)
     from tui.content import current_library, current_policy
 
-    return current_library(), current_policy()
+    content = current_library(), current_policy()
+    # Everything loaded so far lives as long as the app: keep it out of the collector's
+    # sight, so full collections stay short and do not stutter the drill clock.
+    gc.collect()
+    gc.freeze()
+    return content
 
 
 class DutyDrillApp(App[None]):
