@@ -32,6 +32,14 @@ class Verdict:
 Judge = Callable[[Expectation, AttemptContext, TakenAction], Verdict]
 
 
+def judge_answer(expectation: Expectation, context: AttemptContext, taken: TakenAction) -> Verdict:
+    """Answering is judged by its deadline; the rings it took are the evidence a trainee can grasp."""
+    verdict = Verdict()
+    verdict.evidence.append(Evidence(taken.at, "rings", {"rings": taken.reply.get("rings"),
+                                                         "called_back": taken.reply.get("called_back", False)}))
+    return verdict
+
+
 def judge_greeting(expectation: Expectation, context: AttemptContext, taken: TakenAction) -> Verdict:
     verdict = Verdict()
     names = [context.scenario.unit, *context.scenario.unit_aliases]
@@ -147,6 +155,7 @@ def no_judgement(expectation: Expectation, context: AttemptContext, taken: Taken
 
 
 JUDGES: dict[ActionKind, Judge] = {
+    ActionKind.answer: judge_answer,
     ActionKind.greet: judge_greeting,
     ActionKind.log: judge_log,
     ActionKind.escalate: judge_escalation,

@@ -116,7 +116,7 @@ STRINGS: dict[str, str] = {
     "debrief.part.equipment": "equipment",
     "debrief.ev.someone": "(nobody named)",
     "debrief.ev.done": "done at {done}",
-    "debrief.ev.rings": "answered only after {rings} rings",
+    "debrief.ev.rings": "answered at ring {rings}",
     "debrief.ev.unit_not_named": "did not name the unit \u201c{unit}\u201d on answering; said \u201c{said}\u201d",
     "debrief.ev.missing_fields": "the duty-log entry lacks: {fields}",
     "debrief.ev.missing_facts": "heard but not written down: {facts}",

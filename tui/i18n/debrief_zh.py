@@ -116,7 +116,7 @@ STRINGS: dict[str, str] = {
     "debrief.part.equipment": "设备",
     "debrief.ev.someone": "（未指明）",
     "debrief.ev.done": "完成于 {done}",
-    "debrief.ev.rings": "响铃 {rings} 声后才接听",
+    "debrief.ev.rings": "响铃 {rings} 声时接听",
     "debrief.ev.unit_not_named": "接听时没有自报单位“{unit}”，说的是“{said}”",
     "debrief.ev.missing_fields": "值班记录缺少：{fields}",
     "debrief.ev.missing_facts": "已经听到却没有记下：{facts}",

@@ -127,7 +127,7 @@ STRINGS: dict[str, str] = {
     "handover.equipment": "Equipment and documents (classified items counted)",
     "handover.submit": "Submit handover note",
     "question_button.who": "Who",
-    "question_button.callback": "Number",
+    "question_button.callback": "Phone",
     "question_button.time": "When",
     "question_button.place": "Where",
     "question_button.cause": "Cause",

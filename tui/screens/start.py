@@ -154,4 +154,8 @@ class StartScreen(Screen[None]):
         self.app.switch_language()
 
     def action_progress(self) -> None:
+        """The highlighted trainee's progress (the list is where a trainee is picked)."""
+        option = self.query_one("#trainee-list", OptionList).highlighted_option
+        if option is not None:
+            self.app.trainee = self.app.records.require_trainee(str(option.id))
         self.app.show_progress()
