@@ -1,12 +1,16 @@
 """Cleared for duty: who may be put on the roster, judged by the office's readiness policy.
 
-A trainee is cleared when, counting finished exam attempts only,
+A trainee is cleared when, counting only the exams that count — finished, attested (sat
+under the trainee's PIN or in a trainer's group session) and not deleted by a trainer —
 - each required drill (or, if none is listed, any drill) has a qualifying pass — the
   attempt passed and scored at least ``minimum_score`` — within ``valid_days``,
 - each required competency reached its percent in some exam within ``valid_days``,
 - none of the last ``critical_free_exams`` exams has a critical error.
 The clearance runs out ``valid_days`` after the oldest of the passes it rests on. When the
 only thing missing is a pass that has grown too old, the trainee is *expired*, not *not yet*.
+A trainer's score override stands in for the scorecard's score and pass (an override to a
+pass also waives the attempt's critical errors), and a trainer's clearance by hand clears
+the trainee until its date whatever the exams say.
 
 What is missing comes back as coded reasons the interface words in either language.
 "Today" is a parameter: nothing here reads the clock.
@@ -14,6 +18,7 @@ What is missing comes back as coded reasons the interface words in either langua
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +33,10 @@ from drills.scenario import Competency, Identifier
 
 DEFAULT_READINESS = RULEBOOK / "readiness.yaml"
 ANY_DRILL = "*"  # the requirement when no drill is named: a pass in any drill
+# The exams that count (scoring.trainers.exam_counts); the partial indexes the board reads
+# are made with this same clause, so it must not change without a migration.
+COUNTED_EXAM = "mode = 'exam' AND status = 'finished' AND attested_by IS NOT NULL AND deleted IS NULL"
+UNATTESTED_EXAM = "mode = 'exam' AND status = 'finished' AND attested_by IS NULL AND deleted IS NULL"
 
 
 class ReadinessPolicy(BaseModel):
@@ -79,7 +88,7 @@ def load_readiness_policy(defaults: Path = DEFAULT_READINESS, override: Path | N
 class Reason:
     """Something missing for clearance: a stable code and the values the wording needs."""
 
-    code: str  # no_exam | drill_not_passed | drill_expired | competency_untested | competency_below | competency_expired | critical_error
+    code: str  # no_exam | exams_unattested | clearance_expired | drill_not_passed | drill_expired | competency_untested | competency_below | competency_expired | critical_error
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -97,14 +106,18 @@ class Readiness:
     valid_until: datetime.date | None  # the last day the clearance holds (or held, when expired)
     last_exam: str | None
     reasons: tuple[Reason, ...] = ()
+    cleared_by_hand: dict[str, str] | None = None  # valid_from, valid_until, reason of a clearance by hand in force
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        entry = {
             "trainee": self.name, "unit": self.unit, "cohort": self.cohort, "status": self.status,
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "last_exam": self.last_exam,
             "missing": [{"code": reason.code, **reason.details} for reason in self.reasons],
         }
+        if self.cleared_by_hand:
+            entry["cleared_by_hand"] = self.cleared_by_hand
+        return entry
 
 
 @dataclass
@@ -123,13 +136,18 @@ def readiness_board(db: sqlite_utils.Database, policy: ReadinessPolicy, today: d
     drills = _drill_evidence(db, policy, window_start)
     competencies = _competency_evidence(db, policy, window_start)
     exams = _recent_exams(db, policy.critical_free_exams)
+    unattested = dict(db.execute(f"SELECT trainee_id, count(*) FROM attempts INDEXED BY unattested_exams"
+                                 f" WHERE {UNATTESTED_EXAM} GROUP BY trainee_id").fetchall())
+    by_hand = _clearances_by_hand(db, today)
     where, values = "NOT t.archived", []
     if cohort:
         where += " AND c.name = ?"
         values.append(cohort)
     rows = db.execute(f"SELECT t.id, t.name, t.unit, c.name FROM trainees t LEFT JOIN cohorts c ON c.id = t.cohort_id"
                       f" WHERE {where} ORDER BY t.name", values)
-    return [_judge(policy, window_start, row, drills, competencies, exams) for row in rows]
+    return [_by_hand(today, by_hand.get(row[0]), _judge(policy, window_start, row, drills, competencies, exams,
+                                                       unattested.get(row[0], 0)))
+            for row in rows]
 
 
 def _drill_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, window_start: str) -> dict[tuple[int, str], _Evidence]:
@@ -140,10 +158,10 @@ def _drill_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, window_s
     else:
         drill, only = f"'{ANY_DRILL}'", ""
     rows = db.execute(f"""
-        SELECT trainee_id, {drill}, max(ended) FILTER (WHERE passed AND score >= :minimum),
-               max(score) FILTER (WHERE ended >= :window_start), max(score)
-        FROM attempts INDEXED BY attempts_for_board
-        WHERE mode = 'exam' AND status = 'finished' {only}
+        SELECT trainee_id, {drill}, max(ended) FILTER (WHERE ifnull(override_passed, passed) AND ifnull(override_score, score) >= :minimum),
+               max(ifnull(override_score, score)) FILTER (WHERE ended >= :window_start), max(ifnull(override_score, score))
+        FROM attempts INDEXED BY counted_exams_for_board
+        WHERE {COUNTED_EXAM} {only}
         GROUP BY trainee_id, {drill}""", values)
     return {(trainee, name): _Evidence(last and last[:10], *rest) for trainee, name, last, *rest in rows}
 
@@ -151,11 +169,12 @@ def _drill_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, window_s
 def _competency_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, window_start: str) -> dict[tuple[int, str], _Evidence]:
     evidence: dict[tuple[int, str], _Evidence] = {}
     for competency, minimum in policy.required_competencies.items():
-        rows = db.execute("""
+        rows = db.execute(f"""
             SELECT trainee_id, max(ended) FILTER (WHERE percent >= :minimum),
                    max(percent) FILTER (WHERE ended >= :window_start), max(percent)
-            FROM competency_results INDEXED BY competencies_for_board
+            FROM competency_results INDEXED BY counted_competencies
             WHERE mode = 'exam' AND competency = :competency
+              AND attempt_id IN (SELECT id FROM attempts INDEXED BY counted_exams_by_trainee WHERE {COUNTED_EXAM})
             GROUP BY trainee_id""", {"minimum": minimum, "window_start": window_start, "competency": competency.value})
         evidence.update({(trainee, competency.value): _Evidence(last and last[:10], *rest) for trainee, last, *rest in rows})
     return evidence
@@ -164,10 +183,12 @@ def _competency_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, win
 def _recent_exams(db: sqlite_utils.Database, count: int) -> dict[int, tuple[str, list[tuple[int, str]]]]:
     """Trainee → (date of the last exam, [(attempt, date) with critical errors among the last ``count``])."""
     # One index seek per trainee for their last exams: cheaper than a window over every exam.
-    rows = db.execute("""
-        SELECT a.trainee_id, a.id, substr(a.ended, 1, 10), a.critical_errors FROM trainees t, attempts a
-        WHERE a.id IN (SELECT id FROM attempts INDEXED BY attempts_by_trainee
-                       WHERE trainee_id = t.id AND mode = 'exam' AND status = 'finished'
+    # An override to a pass waives the attempt's critical errors: the trainer judged it a pass.
+    rows = db.execute(f"""
+        SELECT a.trainee_id, a.id, substr(a.ended, 1, 10), a.critical_errors AND a.override_passed IS NOT 1
+        FROM trainees t, attempts a
+        WHERE a.id IN (SELECT id FROM attempts INDEXED BY counted_exams_by_trainee
+                       WHERE trainee_id = t.id AND {COUNTED_EXAM}
                        ORDER BY ended DESC LIMIT max(:count, 1))
         ORDER BY a.trainee_id, a.ended DESC""", {"count": count})
     recent: dict[int, tuple[str, list[tuple[int, str]]]] = {}
@@ -179,13 +200,14 @@ def _recent_exams(db: sqlite_utils.Database, count: int) -> dict[int, tuple[str,
 
 
 def _judge(policy: ReadinessPolicy, window_start: str, row: tuple, drills: dict,
-           competencies: dict, exams: dict) -> Readiness:
+           competencies: dict, exams: dict, unattested: int = 0) -> Readiness:
     trainee_id, name, unit, cohort = row
     reasons: list[Reason] = []
     rested_on: list[str] = []  # the pass dates the clearance rests on
     last_exam, faulty = exams.get(trainee_id, (None, []))
     if last_exam is None:
-        reasons.append(Reason("no_exam"))
+        # Exams sat without the trainee's PIN or a group session do not count: say so.
+        reasons.append(Reason("exams_unattested", {"count": unattested}) if unattested else Reason("no_exam"))
     else:
         for drill in policy.required_drills or [ANY_DRILL]:
             found = drills.get((trainee_id, drill), _Evidence())
@@ -222,3 +244,31 @@ def _weigh(found: _Evidence, window_start: str, policy: ReadinessPolicy, rested_
     else:
         code = "drill_not_passed" if kind == "drill" else "competency_below"
         reasons.append(Reason(code, {**details, best_name: found.best_recent if found.best_recent is not None else found.best_ever}))
+
+
+def _clearances_by_hand(db: sqlite_utils.Database, today: datetime.date) -> dict[int, tuple[str, str, str]]:
+    """Trainee → (valid_until, reason, valid_from) of the clearance by hand that runs latest,
+    among those granted by ``today`` and not revoked."""
+    rows = db.execute("""
+        SELECT trainee_id, valid_until, reason, valid_from FROM manual_clearances
+        WHERE revoked IS NULL AND valid_from <= :today ORDER BY trainee_id, valid_until, id""", {"today": today.isoformat()})
+    return {trainee: (until, reason, since) for trainee, until, reason, since in rows}  # the last (latest) wins
+
+
+def _by_hand(today: datetime.date, clearance: tuple[str, str, str] | None, judged: Readiness) -> Readiness:
+    """A trainer's clearance in force clears the trainee; one that ran out is said, if not cleared."""
+    if clearance is None:
+        return judged
+    until, reason, since = clearance
+    held_until = datetime.date.fromisoformat(until)
+    if held_until >= today:
+        valid_until = max(held_until, judged.valid_until) if judged.status == "cleared" and judged.valid_until else held_until
+        return dataclasses.replace(judged, status="cleared", valid_until=valid_until, reasons=(),
+                                   cleared_by_hand={"valid_from": since, "valid_until": until, "reason": reason})
+    if judged.status == "cleared":
+        return judged
+    reasons = (*judged.reasons, Reason("clearance_expired", {"valid_from": since, "valid_until": until}))
+    if all(reason.expired for reason in reasons):
+        ran_out = max(held_until, judged.valid_until) if judged.valid_until else held_until
+        return dataclasses.replace(judged, status="expired", valid_until=ran_out, reasons=reasons)
+    return dataclasses.replace(judged, reasons=reasons)

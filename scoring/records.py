@@ -15,7 +15,7 @@ import hashlib
 import json
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -123,7 +123,9 @@ MIGRATIONS = [Migration("records-0001-trainees-attempts-findings", _create_recor
 
 def open_records(path: Path) -> sqlite_utils.Database:
     """Open the database with the journal's and the records' migrations applied."""
-    return open_database(path, [*journal.MIGRATIONS, *MIGRATIONS])
+    from scoring.trainers import TRAINER_MIGRATIONS  # the trainer's tables build on these
+
+    return open_database(path, [*journal.MIGRATIONS, *MIGRATIONS, *TRAINER_MIGRATIONS])
 
 
 class RecordsError(Exception):
@@ -197,7 +199,7 @@ def _trainee(row: tuple) -> Trainee:
 
 
 def _attempt(row: tuple) -> Attempt:
-    values = list(row)
+    values = list(row)[:len(fields(Attempt))]  # later migrations add columns that others read
     values[10] = json.loads(values[10])
     values[15] = None if values[15] is None else bool(values[15])
     values[17] = json.loads(values[17]) if values[17] else None

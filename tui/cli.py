@@ -21,6 +21,8 @@ COMMANDS = {
     "report": "tui.commands.records:report_command",
     "readiness": "tui.commands.records:readiness_command",
     "db": "tui.commands.records:db_group",
+    "trainer": "tui.commands.trainer:trainer_group",
+    "audit": "tui.commands.trainer:audit_command",
 }
 
 

@@ -64,7 +64,10 @@ def fill(db, seed: int = 4) -> None:
                          "scenario_hash": f"s-{drill}", "seed": attempt_id, "engine_version": "1", "mode": mode,
                          "policy_hash": "p-1", "rule_hashes": "{}", "started": f"{day}T08:00:00", "ended": ended,
                          "status": "finished", "score": score, "passed": int(score >= 80 and not critical),
-                         "critical_errors": critical, "scorecard": "{}"})
+                         "critical_errors": critical, "scorecard": "{}",
+                         # One in ten sat without a PIN or group session, one in fifty deleted by a trainer.
+                         "attested_by": None if attempt_id % 10 == 0 else "pin",
+                         "deleted": "2026-01-01T00:00:00" if attempt_id % 50 == 7 else None})
         for competency in chooser.sample(COMPETENCIES, 4):
             percent = min(100, max(0, score + chooser.randint(-20, 20)))
             subtotals.append({"attempt_id": attempt_id, "competency": competency, "trainee_id": trainee, "mode": mode,

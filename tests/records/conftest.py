@@ -13,6 +13,7 @@ from drills.loader import load_scenario
 from drills.scenario import Competency, Severity
 from scoring.records import RecordsStore, Trainee, open_records
 from scoring.scorecard import Finding, Scorecard, Status, Subtotal
+from scoring.trainers import attest_attempt
 from tests.drills.drill_factory import drill_data, write_drill
 
 
@@ -70,10 +71,14 @@ def make_scorecard(score: int, *, passed: bool | None = None, critical: int = 0,
 
 
 def sit(records: RecordsStore, clock: WallClock, trainee: Trainee, drill_file: DrillFile, policy, *,
-        day: str | datetime.date, score: int, mode: str = "exam", status: str = "finished", **scorecard) -> int:
-    """A finished attempt on ``day`` with a hand-made scorecard; returns its id."""
+        day: str | datetime.date, score: int, mode: str = "exam", status: str = "finished",
+        attested_by: str | None = "pin", **scorecard) -> int:
+    """A finished attempt on ``day`` with a hand-made scorecard, sat under the trainee's PIN
+    unless ``attested_by`` says otherwise (None: unattested); returns its id."""
     clock.now = f"{day}T08:00:00"
     attempt_id, _ = records.start_attempt(trainee, drill_file, policy, seed=1, mode=mode)
+    if attested_by:
+        attest_attempt(records.db, attempt_id, attested_by)
     clock.now = f"{day}T09:00:00"
     records.finish_attempt(attempt_id, make_scorecard(score, drill=drill_file.scenario.id, **scorecard), status)
     return attempt_id

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from scoring.records import RecordsStore, open_records
 from scoring.sitting import Sitting
+from scoring.trainers import attest_attempt
 from tests.records.conftest import make_drill_file
 from tui.cli import main
 
@@ -75,6 +76,9 @@ def test_a_recorded_exam_shows_up_everywhere(invoke, database):
     assert card["trainee"] == "张伟" and card["mode"] == "practice" and card["passed"] is False
 
     board = json.loads(invoke("readiness", "--json").output)
+    assert board["trainees"][0]["missing"] == [{"code": "exams_unattested", "count": 1}]  # no PIN, no group session
+    attest_attempt(open_records(database), 1, "pin")  # as if sat under the trainee's PIN
+    board = json.loads(invoke("readiness", "--json").output)
     assert board["trainees"][0]["status"] == "cleared"
     assert board["trainees"][0]["valid_until"] == (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
     later = invoke("readiness", "--on", (datetime.date.today() + datetime.timedelta(days=400)).isoformat(), lang="zh").output
@@ -99,6 +103,7 @@ def test_close_and_resume_an_interrupted_run(invoke, database, tmp_path, policy,
     night = builtin_library.find("night-mine-flood", "zh")
     for _ in range(2):  # two sittings cut short, as by a power cut
         sitting = Sitting.start(records, records.require_trainee("张伟"), night, policy, 3, "exam")
+        attest_attempt(records.db, sitting.attempt_id, "group:study-day")
         sitting.drill.run_until(60)
     closed = invoke("drill", "close", "1", "--as", "abandoned")
     assert closed.exit_code == 0 and "closed as abandoned; attempt 1" in closed.output

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scoring.records import RecordsStore, open_records
+from scoring.trainers import attest_attempt
 from tests.tui.test_debrief_screen import (
     NOW,
     flawed_attempt,
@@ -44,9 +45,11 @@ def trainee(records):
 @pytest.fixture
 def history(builtin_library, office_policy, records, trainee) -> list[int]:
     """A flawed practice, a practice of another drill, then a clean exam."""
-    return [flawed_attempt(records, trainee, builtin_library, office_policy),
-            ideal_attempt(records, trainee, builtin_library, office_policy, drill="night-petitioners"),
-            ideal_attempt(records, trainee, builtin_library, office_policy, mode="exam")]
+    attempts = [flawed_attempt(records, trainee, builtin_library, office_policy),
+                ideal_attempt(records, trainee, builtin_library, office_policy, drill="night-petitioners"),
+                ideal_attempt(records, trainee, builtin_library, office_policy, mode="exam")]
+    attest_attempt(records.db, attempts[-1], "pin")  # the exam counts only if sat under the trainee's PIN
+    return attempts
 
 
 async def open_progress(app, pilot, trainee, today=TODAY) -> ProgressScreen:
