@@ -122,8 +122,12 @@ def _fill_tree(data: Any, values: dict[str, str]) -> Any:
     return data
 
 
+def fill_scenario(scenario: Scenario, values: dict[str, str]) -> Scenario:
+    """The scenario with every placeholder filled from ``values`` (as a journal recorded them)."""
+    return Scenario.model_validate(_fill_tree(scenario.model_dump(mode="json"), values))
+
+
 def instantiate(scenario: Scenario, seed: int) -> tuple[Scenario, dict[str, str]]:
     """The scenario with every placeholder filled from the seed's variables."""
     values = draw_variables(scenario, seed)
-    filled = _fill_tree(scenario.model_dump(mode="json"), values)
-    return Scenario.model_validate(filled), values
+    return fill_scenario(scenario, values), values

@@ -12,7 +12,8 @@ from typing import Any
 
 from drills.engine import JournalEntry
 from drills.scenario import Scenario
-from drills.variables import fill_placeholders, instantiate
+from drills.evidence import delivery_times
+from drills.variables import fill_scenario, instantiate
 from scoring.records import Attempt, RecordsStore, Trainee
 from tui.widgets.debrief_evidence import DrillWords, finding_labels
 
@@ -41,16 +42,7 @@ class AttemptView:
         return {f["id"]: f for f in self.previous.scorecard.get("findings", [])}
 
     def arrivals(self) -> dict[str, float]:
-        return arrival_times(self.entries)
-
-
-def arrival_times(entries: list[JournalEntry]) -> dict[str, float]:
-    """When each item first arrived."""
-    times: dict[str, float] = {}
-    for entry in entries:
-        if entry.kind == "inject_delivered":
-            times.setdefault(entry.data["inject"], entry.at)
-    return times
+        return delivery_times(self.entries)
 
 
 def _trainee(records: RecordsStore, trainee_id: int) -> Trainee | None:
@@ -70,29 +62,18 @@ def previous_attempt(records: RecordsStore, attempt: Attempt, trainee: Trainee |
     return earlier
 
 
-def _filled(data: Any, values: dict[str, str]) -> Any:
-    if isinstance(data, str):
-        return fill_placeholders(data, values)
-    if isinstance(data, list):
-        return [_filled(item, values) for item in data]
-    if isinstance(data, dict):
-        return {key: _filled(item, values) for key, item in data.items()}
-    return data
-
-
 def drill_as_sat(records: RecordsStore, attempt: Attempt, entries: list[JournalEntry]) -> Scenario:
     """The stored drill filled in with the names and numbers the engine drew for this run.
 
-    The values come from the journal's first entry rather than from drawing them again:
-    the stored snapshot keeps its variables in sorted order, and drawing in another order
-    gives other names.
+    The values come from the journal's first entry, which recorded them, so showing a
+    debrief needs no Faker; an old journal without them falls back to drawing again.
     """
     scenario = records.scenario_as_sat(attempt)
     started = next((entry for entry in entries if entry.kind == "drill_started"), None)
     values = (started.data.get("variables") if started else None) or None
     if values is None:
         return instantiate(scenario, attempt.seed)[0]
-    return Scenario.model_validate(_filled(scenario.model_dump(mode="json"), values))
+    return fill_scenario(scenario, values)
 
 
 def load_attempt_view(records: RecordsStore, attempt_id: int, language: str) -> AttemptView | None:
@@ -105,6 +86,6 @@ def load_attempt_view(records: RecordsStore, attempt_id: int, language: str) -> 
     words = DrillWords(scenario, language)
     trainee = _trainee(records, attempt.trainee_id)
     findings = list((attempt.scorecard or {}).get("findings", []))
-    labels = finding_labels(findings, scenario, words, arrival_times(entries))
+    labels = finding_labels(findings, scenario, words, delivery_times(entries))
     return AttemptView(attempt, trainee, scenario, words, entries, findings, labels,
                        previous_attempt(records, attempt, trainee))
