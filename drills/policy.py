@@ -8,12 +8,14 @@ puts its own values in ``policy.yaml`` in the data folder, which overrides them 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from drills.scenario import Identifier, RuleId, ShortText
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class TimeLimit(BaseModel):
@@ -49,28 +51,36 @@ class PolicyError(Exception):
     """A policy file that cannot be used; the message names the file and the field."""
 
 
-def _read_mapping(path: Path) -> dict:
+def read_mapping(path: Path, error: type[Exception], what: str) -> dict:
+    """A YAML mapping from an office-editable file (an empty file is an empty mapping)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise PolicyError(f"{path}: cannot read the policy: {error}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as problem:
+        raise error(f"{path}: cannot read the {what}: {problem}") from None
+    if data is None:
+        return {}
     if not isinstance(data, dict):
-        raise PolicyError(f"{path}: a policy file is a mapping with a 'limits' key")
+        raise error(f"{path}: the {what} is a mapping of keys to values")
     return data
+
+
+def validated(model: type[M], data: dict, source: Path, error: type[Exception]) -> M:
+    """The model, or ``error`` naming the file and the first field that is wrong."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as problem:
+        first = problem.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise error(f"{source}: {field}: {first['msg']}") from None
 
 
 def load_policy(defaults: Path, override: Path | None = None) -> Policy:
     """Load the shipped defaults, then apply an office's overrides limit by limit."""
-    data = _read_mapping(defaults)
+    data = read_mapping(defaults, PolicyError, "time-limit policy")
     source = defaults
     if override is not None and override.exists():
-        extra = _read_mapping(override)
+        extra = read_mapping(override, PolicyError, "time-limit policy")
         limits = {**data.get("limits", {}), **extra.get("limits", {})}
         data = {**data, **extra, "limits": limits}
         source = override
-    try:
-        return Policy.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise PolicyError(f"{source}: {field}: {first['msg']}") from None
+    return validated(Policy, data, source, PolicyError)

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from drills.locations import RULEBOOK, data_home
+from drills.policy import read_mapping, validated
 from drills.scenario import Competency, Identifier
 
 DEFAULT_READINESS = RULEBOOK / "readiness.yaml"
@@ -57,31 +57,14 @@ def readiness_override() -> Path:
     return data_home() / "readiness.yaml"
 
 
-def _read_mapping(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ReadinessPolicyError(f"{path}: cannot read the readiness policy: {error}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ReadinessPolicyError(f"{path}: a readiness policy is a mapping (minimum_score, required_drills …)")
-    return data
-
-
 def load_readiness_policy(defaults: Path = DEFAULT_READINESS, override: Path | None = None) -> ReadinessPolicy:
     """The shipped readiness policy with an office's file applied over it, key by key."""
-    data = _read_mapping(defaults)
+    data = read_mapping(defaults, ReadinessPolicyError, "readiness policy")
     source = defaults
     if override is not None and override.exists():
-        data = {**data, **_read_mapping(override)}
+        data = {**data, **read_mapping(override, ReadinessPolicyError, "readiness policy")}
         source = override
-    try:
-        return ReadinessPolicy.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ReadinessPolicyError(f"{source}: {where}: {first['msg']}") from None
+    return validated(ReadinessPolicy, data, source, ReadinessPolicyError)
 
 
 @dataclass(frozen=True)
