@@ -23,6 +23,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "library.exam": "e",
     "library.back": "escape",
     "library.progress": "f3",
+    "pin.cancel": "escape",
     "drill.answer": "f2",
     "drill.log": "f3",
     "drill.directory": "f4",

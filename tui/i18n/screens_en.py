@@ -38,4 +38,7 @@ STRINGS: dict[str, str] = {
     "library.competencies": "Competencies: {names}",
     "library.channels": "Channels: {names}",
     "library.modes": "P practice: deadline countdowns and rule hints. E exam: no hints; counts toward clearance.",
+    "binding.pin.cancel": "Cancel",
+    "pin.prompt": "{name}, type your PIN to start the exam (Enter):",
+    "library.exam_uncounted": "{name} has no PIN: this exam is scored but does not count toward clearance. A trainer sets PINs with dutydrill trainer pin.",
 }

@@ -38,4 +38,7 @@ STRINGS: dict[str, str] = {
     "library.competencies": "训练能力：{names}",
     "library.channels": "涉及渠道：{names}",
     "library.modes": "P 练习模式：显示时限倒计时和规则提示。E 考核模式：不提示，成绩计入上岗资格。",
+    "binding.pin.cancel": "取消",
+    "pin.prompt": "{name}，请输入你的 PIN 开始考核（回车确认）：",
+    "library.exam_uncounted": "{name} 没有 PIN：这次考核照常评分，但不计入上岗资格。请教员用 dutydrill trainer pin 设置 PIN。",
 }

@@ -19,6 +19,7 @@ from drills.scenario import Channel, Competency, Difficulty
 from scoring.records import Trainee
 from scoring.sitting import Sitting
 from tui.keys import binding, localize_bindings
+from tui.screens.pin import PinScreen
 from tui.safe_text import literal
 
 
@@ -130,13 +131,36 @@ class LibraryScreen(Screen[None]):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def action_start(self, mode: str) -> None:
-        from tui.screens.drill_room import DrillRoomScreen
+        from scoring.trainers import trainee_has_pin
 
         drill = self.selected()
         if drill is None:
             return
         seed = random.SystemRandom().randrange(1, 1_000_000)
-        sitting = Sitting.start(self.app.records, self.trainee, drill, self.app.policy, seed, mode)
+        if mode == "exam" and trainee_has_pin(self.app.records.db, self.trainee):
+            self.app.push_screen(PinScreen(self.trainee.name), callback=lambda pin: self.start_exam(drill, seed, pin))
+            return
+        if mode == "exam":
+            self.notify(self.app.t("library.exam_uncounted", name=self.trainee.name), severity="warning", timeout=8)
+        self.enter(Sitting.start(self.app.records, self.trainee, drill, self.app.policy, seed, mode))
+
+    def start_exam(self, drill: DrillFile, seed: int, pin: str | None) -> None:
+        """An exam under the trainee's PIN counts toward clearance (the attempt is attested)."""
+        from scoring.records import RecordsError
+        from scoring.trainers import sit_exam_with_pin
+
+        if pin is None:
+            return
+        try:
+            sitting = sit_exam_with_pin(self.app.records, self.trainee, pin, drill, self.app.policy, seed)
+        except RecordsError as error:
+            self.notify(self.app.t(f"records.error.{error.code}", **error.details), severity="error")
+            return
+        self.enter(sitting)
+
+    def enter(self, sitting: Sitting) -> None:
+        from tui.screens.drill_room import DrillRoomScreen
+
         self.app.push_screen(DrillRoomScreen(sitting), callback=lambda _: self.fill_table())
 
     def action_progress(self) -> None:
