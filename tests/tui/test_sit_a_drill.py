@@ -29,11 +29,12 @@ async def test_sit_the_night_call_through_the_ui(language, make_app, records, po
     async with app.run_test(size=(120, 40)) as pilot:
         app.trainee = trainee
         sitting = Sitting.start(records, trainee, drill_file, policy, seed=3, mode="practice")
+        # Paused from the start: only the actions' own durations move the clock, however slow the machine.
+        sitting.drill.pause()
         await app.push_screen(DrillRoomScreen(sitting))
         screen = app.screen
         await pilot.pause()
         assert drill_file.scenario.trainee_role in str(screen.query_one("#item-document").render())
-        await pilot.press("f7")  # paused: only the actions' own durations move the clock, however slow the machine
         await pilot.press("f8")  # nothing waits yet: skip to the first call
         await pilot.pause()
         assert sitting.drill.inbox["night_call"].state.value == "ringing"
