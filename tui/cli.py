@@ -23,6 +23,7 @@ COMMANDS = {
     "db": "tui.commands.records:db_group",
     "trainer": "tui.commands.trainer:trainer_group",
     "audit": "tui.commands.trainer:audit_command",
+    "group": "tui.commands.group:group_group",
 }
 
 

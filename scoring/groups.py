@@ -1,0 +1,447 @@
+"""Study-day group drills: one trainer, one drill, one shared clock, a room of trainees.
+
+A group session lives in the database so that every trainee's process on the machine
+reads the same state. The session row holds the wall-clock instant the drill started,
+the paused time so far, the speed and the clock's total forward shift; from these
+``drill_seconds_at`` tells the drill time anyone should be at. What the trainer does
+(pause, resume, shift the clock, fire an inject) is appended to ``group_events``; each
+trainee's ``GroupSitting`` applies those events to its own drill, in order, and then runs
+the drill up to the shared time. A shift forward moves the shared clock on; a shift back
+postpones what is still to come (the engine's ``shift_clock``) and leaves the clock alone.
+
+Wall times are seconds since the epoch and always come from the caller: nothing here
+reads the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import sqlite_utils
+
+from drills.catalog import DrillFile
+from drills.database import Migration, apply_migrations
+from drills.engine import ActionOutcome, ActionRefused
+from drills.policy import Policy
+from drills.scenario import Scenario
+from drills.session import replay
+from scoring.records import RecordsError, RecordsStore, Trainee, canonical_json, open_records, write_transaction
+from scoring.score import score_attempt
+from scoring.sitting import Sitting
+from scoring.trainers import Trainer, attest_attempt, record_audit
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud across a room
+CODE_LENGTH = 6
+STATES = ("waiting", "running", "paused", "closed")
+SHIFT_MINUTES = (-5, -1, 1, 5)
+
+
+def _create_group_tables(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE group_sessions (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            drill TEXT NOT NULL,
+            language TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL REFERENCES scenario_versions(hash),
+            seed INTEGER NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('practice', 'exam')),
+            speed REAL NOT NULL CHECK (speed > 0),
+            state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'running', 'paused', 'closed')),
+            started_wall REAL,
+            paused_total REAL NOT NULL DEFAULT 0,
+            paused_since REAL,
+            shift_seconds REAL NOT NULL DEFAULT 0,
+            closed_wall REAL,
+            opened TEXT NOT NULL
+        )""")
+    db.execute("CREATE UNIQUE INDEX group_sessions_open_code ON group_sessions (code) WHERE state != 'closed'")
+    db.execute("""
+        CREATE TABLE group_events (
+            session_id INTEGER NOT NULL REFERENCES group_sessions(id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('pause', 'resume', 'shift', 'fire')),
+            drill_seconds REAL NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (session_id, seq)
+        )""")
+    db.execute("""
+        CREATE TABLE group_members (
+            session_id INTEGER NOT NULL REFERENCES group_sessions(id),
+            trainee_id INTEGER NOT NULL REFERENCES trainees(id),
+            attempt_id INTEGER NOT NULL UNIQUE REFERENCES attempts(id),
+            applied_seq INTEGER NOT NULL DEFAULT 0,
+            joined TEXT NOT NULL,
+            PRIMARY KEY (session_id, trainee_id)
+        )""")
+
+
+GROUP_MIGRATIONS = [Migration("groups-0001-sessions-events-members", _create_group_tables)]
+
+
+def open_group_records(path: Path) -> sqlite_utils.Database:
+    """The records database with the group tables added if it lacks them."""
+    db = open_records(path)
+    apply_migrations(db, GROUP_MIGRATIONS)
+    return db
+
+
+@dataclass(frozen=True)
+class GroupSession:
+    id: int
+    code: str
+    drill: str
+    language: str
+    scenario_hash: str
+    seed: int
+    mode: str
+    speed: float
+    state: str
+    started_wall: float | None
+    paused_total: float
+    paused_since: float | None
+    shift_seconds: float
+    closed_wall: float | None
+    opened: str
+
+    @property
+    def attestation(self) -> str:
+        return f"group:{self.id}"
+
+
+@dataclass(frozen=True)
+class GroupEvent:
+    seq: int
+    kind: str
+    drill_seconds: float
+    data: dict[str, Any]
+
+
+def drill_seconds_at(session: GroupSession, wall_time: float) -> float:
+    """The drill time everyone in the session should be at, at ``wall_time``."""
+    if session.started_wall is None:
+        return 0.0
+    stopped = session.closed_wall if session.state == "closed" else None
+    until = session.paused_since if session.paused_since is not None else stopped if stopped is not None else wall_time
+    running = max(0.0, until - session.started_wall - session.paused_total)
+    return round(running * session.speed + session.shift_seconds, 3)
+
+
+def new_code(taken: set[str], choose: Callable[[str], str] = secrets.choice) -> str:
+    """A join code not among ``taken`` (the codes of open sessions)."""
+    while True:
+        code = "".join(choose(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in taken:
+            return code
+
+
+# Reading sessions
+
+def _session(row: tuple | None) -> GroupSession | None:
+    return GroupSession(*row) if row else None
+
+
+def session_by_id(db: sqlite_utils.Database, session_id: int) -> GroupSession:
+    found = _session(db.execute("SELECT * FROM group_sessions WHERE id = ?", [session_id]).fetchone())
+    if found is None:
+        raise RecordsError("group_unknown", join_code=session_id)
+    return found
+
+
+def session_by_code(db: sqlite_utils.Database, code: str) -> GroupSession:
+    """The open session with this code, else the latest closed one; ``RecordsError`` if none."""
+    row = db.execute("SELECT * FROM group_sessions WHERE code = ? ORDER BY state = 'closed', id DESC LIMIT 1",
+                     [code.strip().upper()]).fetchone()
+    if row is None:
+        raise RecordsError("group_unknown", join_code=code)
+    return GroupSession(*row)
+
+
+def session_events(db: sqlite_utils.Database, session_id: int, after: int = 0) -> list[GroupEvent]:
+    rows = db.execute("SELECT seq, kind, drill_seconds, data FROM group_events WHERE session_id = ? AND seq > ? ORDER BY seq",
+                      [session_id, after]).fetchall()
+    return [GroupEvent(seq, kind, at, json.loads(data)) for seq, kind, at, data in rows]
+
+
+def session_drill_file(db: sqlite_utils.Database, session: GroupSession) -> DrillFile:
+    """The drill exactly as the session opened it (its stored snapshot), whatever the library holds now."""
+    scenario = db.execute("SELECT scenario FROM scenario_versions WHERE hash = ?", [session.scenario_hash]).fetchone()[0]
+    return DrillFile(Path(f"group-{session.id}"), Scenario.model_validate_json(scenario), session.scenario_hash, False)
+
+
+# The trainer's side
+
+def open_session(trainer: Trainer, drill_file: DrillFile, seed: int, mode: str, speed: float | None = None,
+                 choose: Callable[[str], str] = secrets.choice) -> GroupSession:
+    """A waiting session with a fresh join code; the drill is snapshotted for every trainee."""
+    if mode not in ("practice", "exam"):
+        raise ValueError(f"unknown mode {mode!r}")
+    scenario, db = drill_file.scenario, trainer.db
+    with write_transaction(db):
+        taken = {row[0] for row in db.execute("SELECT code FROM group_sessions WHERE state != 'closed'")}
+        code = new_code(taken, choose)
+        db.execute("INSERT OR IGNORE INTO scenario_versions (hash, drill, language, scenario) VALUES (?, ?, ?, ?)",
+                   [drill_file.content_hash, scenario.id, scenario.language, scenario.model_dump_json()])
+        session_id = db.execute(
+            "INSERT INTO group_sessions (code, drill, language, scenario_hash, seed, mode, speed, opened)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [code, scenario.id, scenario.language, drill_file.content_hash, seed, mode, speed or scenario.speed,
+             trainer.records._wall_clock()]).lastrowid
+        trainer.audit("group_opened", session=session_id, code=code, drill=scenario.id, seed=seed, mode=mode)
+    return session_by_id(db, session_id)
+
+
+def _control(trainer: Trainer, session_id: int, allowed: tuple[str, ...], change: Callable[[GroupSession], None]) -> GroupSession:
+    with write_transaction(trainer.db):
+        session = session_by_id(trainer.db, session_id)
+        if session.state not in allowed:
+            raise RecordsError(f"group_{session.state}", join_code=session.code)
+        change(session)
+    return session_by_id(trainer.db, session_id)
+
+
+def _append_event(db: sqlite_utils.Database, session: GroupSession, kind: str, at: float, **data: Any) -> None:
+    seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM group_events WHERE session_id = ?", [session.id]).fetchone()[0]
+    db.execute("INSERT INTO group_events (session_id, seq, kind, drill_seconds, data) VALUES (?, ?, ?, ?, ?)",
+               [session.id, seq, kind, at, canonical_json(data)])
+
+
+def start_session(trainer: Trainer, session_id: int, wall_time: float) -> GroupSession:
+    """Everyone's clock starts now, at drill second 0."""
+    def start(session: GroupSession) -> None:
+        trainer.db.execute("UPDATE group_sessions SET state = 'running', started_wall = ? WHERE id = ?", [wall_time, session.id])
+    return _control(trainer, session_id, ("waiting",), start)
+
+
+def pause_session(trainer: Trainer, session_id: int, wall_time: float) -> GroupSession:
+    def pause(session: GroupSession) -> None:
+        _append_event(trainer.db, session, "pause", drill_seconds_at(session, wall_time))
+        trainer.db.execute("UPDATE group_sessions SET state = 'paused', paused_since = ? WHERE id = ?", [wall_time, session.id])
+    return _control(trainer, session_id, ("running",), pause)
+
+
+def resume_session(trainer: Trainer, session_id: int, wall_time: float) -> GroupSession:
+    def resume(session: GroupSession) -> None:
+        _append_event(trainer.db, session, "resume", drill_seconds_at(session, wall_time))
+        trainer.db.execute("UPDATE group_sessions SET state = 'running', paused_since = NULL,"
+                           " paused_total = paused_total + (? - paused_since) WHERE id = ?", [wall_time, session.id])
+    return _control(trainer, session_id, ("paused",), resume)
+
+
+def shift_session(trainer: Trainer, session_id: int, minutes: int, wall_time: float) -> GroupSession:
+    """±1 or ±5 minutes: forward runs everyone's clock on, back postpones what is to come."""
+    if minutes not in SHIFT_MINUTES:
+        raise RecordsError("group_shift_minutes", minutes=minutes)
+
+    def shift(session: GroupSession) -> None:
+        _append_event(trainer.db, session, "shift", drill_seconds_at(session, wall_time), minutes=minutes)
+        trainer.db.execute("UPDATE group_sessions SET shift_seconds = shift_seconds + ? WHERE id = ?",
+                           [max(0, minutes) * 60.0, session.id])
+    return _control(trainer, session_id, ("running", "paused"), shift)
+
+
+def fire_inject(trainer: Trainer, session_id: int, inject_id: str, wall_time: float) -> GroupSession:
+    """Deliver an inject to everyone now (to those who join later, at the same drill time)."""
+    def fire(session: GroupSession) -> None:
+        if inject_id not in {inject.id for inject in session_drill_file(trainer.db, session).scenario.injects}:
+            raise RecordsError("group_unknown_inject", inject=inject_id)
+        _append_event(trainer.db, session, "fire", drill_seconds_at(session, wall_time), inject=inject_id)
+    return _control(trainer, session_id, ("running", "paused"), fire)
+
+
+def close_session(trainer: Trainer, session_id: int, wall_time: float) -> GroupSession:
+    """No more joining or acting; each trainee's next sync scores and closes their attempt."""
+    def close(session: GroupSession) -> None:
+        trainer.db.execute("UPDATE group_sessions SET state = 'closed', closed_wall = ? WHERE id = ?", [wall_time, session.id])
+        trainer.audit("group_closed", session=session.id, code=session.code)
+    return _control(trainer, session_id, ("waiting", "running", "paused"), close)
+
+
+# The trainee's side
+
+class GroupSitting:
+    """A trainee's sitting kept on the session's shared clock by ``sync``."""
+
+    def __init__(self, sitting: Sitting, session: GroupSession, applied: int) -> None:
+        self.sitting = sitting
+        self.session = session
+        self.applied = applied  # the last session event applied to this trainee's drill
+        self.closed = False
+
+    @property
+    def drill(self):
+        return self.sitting.drill
+
+    def sync(self, wall_time: float) -> float:
+        """Apply the trainer's new events in order, then run the drill to the shared time.
+        When the drill ends or the trainer closes the session, the attempt is scored and closed."""
+        if self.closed:
+            return self.drill.now
+        db = self.sitting.records.db
+        self.session = session_by_id(db, self.session.id)
+        for event in session_events(db, self.session.id, self.applied):
+            # The event and the note that it was applied commit together: a rejoin never applies it twice.
+            with write_transaction(db):
+                if not self.drill.ended:
+                    self.drill.run_until(event.drill_seconds)
+                    self._apply(event)
+                db.execute("UPDATE group_members SET applied_seq = ? WHERE attempt_id = ?", [event.seq, self.sitting.attempt_id])
+            self.applied = event.seq
+        self.drill.run_until(drill_seconds_at(self.session, wall_time))
+        if self.drill.ended or self.session.state == "closed":
+            self._close()
+        return self.drill.now
+
+    def _apply(self, event: GroupEvent) -> None:
+        if event.kind == "pause":
+            self.drill.pause()
+        elif event.kind == "resume":
+            self.drill.resume()
+        elif event.kind == "shift":
+            self.drill.shift_clock(event.data["minutes"])
+        elif event.kind == "fire":
+            try:
+                self.drill.trigger_now(event.data["inject"])
+            except ActionRefused:
+                pass  # this trainee has it already: the trainer's aim is met
+
+    def _close(self) -> None:
+        status = "finished" if self.drill.ended else "interrupted"
+        try:
+            self.sitting.records.finish_attempt(self.sitting.attempt_id, self.sitting.scorecard(), status)
+        except RecordsError as error:
+            if error.code != "run_not_running":
+                raise
+        self.closed = True
+
+    def act(self, action) -> ActionOutcome:
+        """A trainee's action, refused while the session waits, is paused or is over."""
+        if self.closed or self.session.state != "running":
+            raise ActionRefused(f"the group drill is {'closed' if self.closed else self.session.state}")
+        return self.sitting.act(action)
+
+
+def join_session(records: RecordsStore, code: str, trainee_name: str, policy: Policy, wall_time: float) -> GroupSitting:
+    """Join (or rejoin after a drop-out) with the join code, brought to the shared drill time.
+
+    A new member gets an attempt with the session's seed and mode, attested ``group:<id>``;
+    a member who rejoins resumes their attempt from its journal.
+    """
+    db = records.db
+    session = session_by_code(db, code)
+    trainee: Trainee = records.require_trainee(trainee_name)
+    drill_file = session_drill_file(db, session)
+    member = db.execute("SELECT attempt_id, applied_seq FROM group_members WHERE session_id = ? AND trainee_id = ?",
+                        [session.id, trainee.id]).fetchone()
+    if member is not None:
+        attempt = records.require_attempt(member[0])
+        if attempt.status != "running":
+            raise RecordsError("group_already_sat", name=trainee.name, attempt=attempt.id, join_code=session.code)
+        sitting = Sitting.resume(records, attempt, drill_file, policy)
+        sitting.drill.paused = session.state == "paused"  # pauses are not replayed; the session says
+        group = GroupSitting(sitting, session, member[1])
+    else:
+        if session.state == "closed":
+            raise RecordsError("group_closed", join_code=session.code)
+        sitting = Sitting.start(records, trainee, drill_file, policy, session.seed, session.mode)
+        attest_attempt(db, sitting.attempt_id, session.attestation)
+        with write_transaction(db):
+            db.execute("INSERT INTO group_members (session_id, trainee_id, attempt_id, joined) VALUES (?, ?, ?, ?)",
+                       [session.id, trainee.id, sitting.attempt_id, records._wall_clock()])
+        group = GroupSitting(sitting, session, 0)
+    group.sync(wall_time)
+    return group
+
+
+# What the trainer sees: live status and the group debrief
+
+def _members(db: sqlite_utils.Database, session_id: int) -> list[tuple]:
+    return db.execute(
+        "SELECT t.name, a.id, a.run_id, a.status, a.policy_hash, a.score, a.passed, a.scorecard FROM group_members m"
+        " JOIN trainees t ON t.id = m.trainee_id JOIN attempts a ON a.id = m.attempt_id"
+        " WHERE m.session_id = ? ORDER BY t.name", [session_id]).fetchall()
+
+
+def _entries(db: sqlite_utils.Database, run_id: int):
+    from drills.engine import JournalEntry
+
+    rows = db.execute("SELECT seq, drill_seconds, kind, data FROM journal WHERE run_id = ? ORDER BY seq", [run_id])
+    return [JournalEntry(seq, at, kind, json.loads(data)) for seq, at, kind, data in rows]
+
+
+def _policy(db: sqlite_utils.Database, fingerprint: str, cache: dict[str, Policy]) -> Policy:
+    if fingerprint not in cache:
+        row = db.execute("SELECT policy FROM policy_versions WHERE hash = ?", [fingerprint]).fetchone()
+        cache[fingerprint] = Policy.model_validate(json.loads(row[0]))
+    return cache[fingerprint]
+
+
+def _timeline(entries) -> list[dict[str, Any]]:
+    return [{"at": entry.at, "action": entry.data["action"]["kind"], "inject": entry.data["action"]["inject"]}
+            for entry in entries if entry.kind == "action"]
+
+
+def session_summary(session: GroupSession, wall_time: float | None = None) -> dict[str, Any]:
+    summary = {"id": session.id, "code": session.code, "drill": session.drill, "language": session.language,
+               "seed": session.seed, "mode": session.mode, "speed": session.speed, "state": session.state}
+    if wall_time is not None:
+        summary["drill_seconds"] = drill_seconds_at(session, wall_time)
+    return summary
+
+
+def group_status(db: sqlite_utils.Database, session_id: int, wall_time: float) -> dict[str, Any]:
+    """Every member as their journal stands: drill clock, last action, open deadlines, score so far."""
+    session = session_by_id(db, session_id)
+    drill_file = session_drill_file(db, session)
+    policies: dict[str, Policy] = {}
+    members = []
+    for name, attempt_id, run_id, status, fingerprint, *_ in _members(db, session_id):
+        entries = _entries(db, run_id)
+        drill = replay(drill_file, _policy(db, fingerprint, policies), session.seed, entries)
+        card = score_attempt(drill_file.scenario, session.seed, drill.journal, _policy(db, fingerprint, policies))
+        actions = _timeline(entries)
+        members.append({
+            "trainee": name, "attempt": attempt_id, "status": status, "drill_seconds": drill.now,
+            "last_action": actions[-1] if actions else None, "score": card.score,
+            "pending": [{"expectation": expectation.id, "inject": expectation.inject, "action": expectation.action.value,
+                         "due": due} for expectation, due in drill.open_deadlines()],
+        })
+    return {"session": session_summary(session, wall_time), "members": members}
+
+
+def group_debrief(db: sqlite_utils.Database, session_id: int, rule_title: Callable[[str], str] = lambda rule: "",
+                  top: int = 10) -> dict[str, Any]:
+    """For each expectation how many met it, were late, missed it or were wrong; the commonest
+    mistakes with their rules; each trainee's score and timeline. Attempts still running are
+    scored on their journal so far."""
+    session = session_by_id(db, session_id)
+    drill_file = session_drill_file(db, session)
+    policies: dict[str, Policy] = {}
+    counts = {e.id: {"expectation": e.id, "inject": e.inject, "action": e.action.value, "rule": e.rule,
+                     "met": 0, "late": 0, "missed": 0, "wrong": 0} for e in drill_file.scenario.expectations}
+    mistakes: dict[tuple[str, str, str], int] = {}
+    trainees = []
+    for name, attempt_id, run_id, status, fingerprint, score, passed, stored in _members(db, session_id):
+        entries = _entries(db, run_id)
+        card = json.loads(stored) if stored else score_attempt(
+            drill_file.scenario, session.seed, entries, _policy(db, fingerprint, policies)).as_dict()
+        for finding in card["findings"]:
+            if finding["id"] in counts:
+                counts[finding["id"]][finding["status"]] += 1
+            if finding["status"] != "met":
+                key = (finding["id"], finding["status"], finding["rule"])
+                mistakes[key] = mistakes.get(key, 0) + 1
+        trainees.append({"trainee": name, "attempt": attempt_id, "status": status, "score": card["score"],
+                         "passed": card["passed"], "timeline": _timeline(entries)})
+    commonest = sorted(mistakes.items(), key=lambda item: (-item[1], item[0]))[:top]
+    return {
+        "session": session_summary(session),
+        "expectations": [row for row in counts.values() if row["met"] + row["late"] + row["missed"] + row["wrong"]],
+        "mistakes": [{"finding": finding, "status": status, "rule": rule, "rule_title": rule_title(rule), "count": count}
+                     for (finding, status, rule), count in commonest],
+        "trainees": trainees,
+    }
