@@ -72,9 +72,13 @@ class DutyDrillApp(App[None]):
         return text(self.language, key, **values)
 
     def on_mount(self) -> None:
-        from tui.screens.start import StartScreen
+        from tui.screens.access import first_screen
 
-        self.push_screen(StartScreen())
+        self.push_screen(first_screen())  # the access code first when served to other machines
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Behind the access screen the app's keys and palette do nothing but quit."""
+        return action == "quit" or not (self.screen_stack and getattr(self.screen_stack[-1], "locks_app", False))
 
     def on_ready(self) -> None:
         """The first frame is composed; load the rest a moment later, once it is on the terminal.
