@@ -24,6 +24,7 @@ COMMANDS = {
     "trainer": "tui.commands.trainer:trainer_group",
     "audit": "tui.commands.trainer:audit_command",
     "group": "tui.commands.group:group_group",
+    "serve": "tui.commands.serve:serve_command",
 }
 
 
