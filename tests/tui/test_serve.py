@@ -2,7 +2,8 @@
 
 The browser test starts ``dutydrill serve`` on a free loopback port, drives Debian's
 Chromium over the DevTools protocol (a websocket, with aiohttp's client), types the
-access code and a trainee's name into the terminal page, and checks the records.
+access code and a trainee's name into the terminal page, starts a practice drill, answers
+the first call, and checks the records.
 textual-serve draws on a canvas, so the page's text is read from the bytes its websocket
 delivered to the terminal, captured by a hook the test adds to the page.
 """
@@ -17,6 +18,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -189,6 +191,12 @@ class DevTools:
             await self.send("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
                             windowsVirtualKeyCode=13, nativeVirtualKeyCode=13, **({"text": "\r"} if kind == "keyDown" else {}))
 
+    async def key(self, name: str, code: int) -> None:
+        """A key with no text of its own (Enter, F2 …), as the browser would send it to the terminal."""
+        for kind in ("rawKeyDown", "keyUp"):
+            await self.send("Input.dispatchKeyEvent", type=kind, key=name, code=name,
+                            windowsVirtualKeyCode=code, nativeVirtualKeyCode=code)
+
     async def screenshot(self, path: Path) -> None:
         result = await self.send("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(result["data"]))
@@ -263,7 +271,7 @@ def chromium(tmp_path, chromium_installed):
         stop(process)
 
 
-async def test_a_trainee_signs_in_from_a_browser(served, chromium, tmp_path):  # the browser closes first
+async def test_a_trainee_signs_in_and_answers_a_call_in_a_browser(served, chromium, tmp_path):  # the browser closes first
     import aiohttp
 
     from scoring.records import RecordsStore, open_records
@@ -293,11 +301,27 @@ async def test_a_trainee_signs_in_from_a_browser(served, chromium, tmp_path):  #
         await asyncio.sleep(1)  # the records open a moment after the first frame
 
         await page.type("王值班")
-        await page.wait_for_text("已新建学员", after=len(seen))
+        seen = await page.wait_for_text("已新建学员", after=len(seen))
+        await asyncio.sleep(0.5)
+
+        await page.key("Enter", 13)  # the new trainee, highlighted: the drill library opens
+        seen = await page.wait_for_text("演练库", after=len(seen))
+        await asyncio.sleep(0.5)
+        await page.send("Input.insertText", text="p")  # practise the highlighted drill
+        seen = await page.wait_for_text("待办事项", after=len(seen))
+        await asyncio.sleep(0.5)
+        await page.key("F8", 119)  # skip to the first event
+        await asyncio.sleep(0.5)
+        await page.key("F2", 113)  # answer it
+        await page.wait_for_text("处理中", after=len(seen))
+        await asyncio.sleep(0.5)
         await page.screenshot(tmp_path / "served.png")
 
     store = RecordsStore(open_records(database), lambda: "2026-11-27T10:00:00")
     assert [trainee.name for trainee in store.trainees()] == ["王值班"]
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT status FROM attempts").fetchall() == [("running",)]
+        assert db.execute("SELECT count(*) FROM journal WHERE kind = 'action'").fetchone()[0] >= 1
     shots = os.environ.get("DUTYDRILL_SCREENSHOTS")
     if shots:  # keep the screenshot to look at
         shutil.copy(tmp_path / "served.png", Path(shots) / "served.png")
