@@ -121,6 +121,15 @@ def test_the_code_stays_off_the_served_command_line(tmp_path):
     assert CODE not in command and "access" not in command
 
 
+def test_the_command_and_the_app_agree_on_the_variable_and_the_command_loads_no_textual():
+    from tui.commands import serve
+    from tui.screens import access
+
+    assert serve.ACCESS_CODE_ENV == access.ACCESS_CODE_ENV
+    probe = "import tui.cli, tui.commands.serve, sys; print('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
 def test_generated_codes_are_long_enough_and_differ():
     codes = {generate_code() for _ in range(20)}
     assert len(codes) == 20

@@ -22,9 +22,11 @@ import click
 from drills.locations import database_path
 from tui.commands.records import open_store, records_errors
 from tui.i18n import text
-from tui.screens.access import ACCESS_CODE_ENV
 from tui.settings import Settings
 
+# Read by the served app (tui/screens/access.py, which has its own copy: importing it here
+# would load Textual for a command that never opens the app; a test keeps the two equal).
+ACCESS_CODE_ENV = "DUTYDRILL_ACCESS_CODE"
 MIN_CODE = 8
 CODE_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
