@@ -13,10 +13,8 @@ from rich.cells import cell_len
 from drills import actions as act
 from drills.playbook import ideal_playbook, run_playbook
 from drills.variables import instantiate
-from scoring.records import RecordsStore, open_records
 from scoring.sitting import Sitting
 from tui.app import create_app
-from tui.content import current_policy
 from tui.i18n import text
 from tui.screens.debrief import DebriefScreen
 from tui.settings import Settings
@@ -26,17 +24,6 @@ from tui.widgets.debrief_timeline import SYMBOLS, DrillTimeline
 
 REPO = Path(__file__).resolve().parents[2]
 DRILL = "night-mine-flood"
-NOW = "2026-11-27T10:00:00"
-
-
-@pytest.fixture
-def office_policy():
-    return current_policy()
-
-
-@pytest.fixture
-def records(tmp_path) -> RecordsStore:
-    return RecordsStore(open_records(tmp_path / "db.sqlite"), lambda: NOW)
 
 
 @pytest.fixture
@@ -44,18 +31,18 @@ def trainee(records):
     return records.add_trainee("张伟", "县委办")
 
 
-def ideal_attempt(records, trainee, library, office_policy, language="zh", mode="practice", drill=DRILL) -> int:
-    sitting = Sitting.start(records, trainee, library.find(drill, language), office_policy, 7, mode)
+def ideal_attempt(records, trainee, library, policy, language="zh", mode="practice", drill=DRILL) -> int:
+    sitting = Sitting.start(records, trainee, library.find(drill, language), policy, 7, mode)
     assert run_playbook(sitting.drill, ideal_playbook(sitting.drill.scenario)) == []
     sitting.finish()
     return sitting.attempt_id
 
 
-def flawed_attempt(records, trainee, library, office_policy, language="zh", mode="practice") -> int:
+def flawed_attempt(records, trainee, library, policy, language="zh", mode="practice") -> int:
     """Answered, greeted without naming the unit (with markup in the words), went over the
     shift leader's head, reported an unverified claim, an unsealed written report, an
     altered relay and a late verification; the rest left undone."""
-    sitting = Sitting.start(records, trainee, library.find(DRILL, language), office_policy, 7, mode)
+    sitting = Sitting.start(records, trainee, library.find(DRILL, language), policy, 7, mode)
     sitting.drill.run_until(182)
     for action in [
         act.Answer(inject="night_call"),
@@ -77,8 +64,8 @@ def flawed_attempt(records, trainee, library, office_policy, language="zh", mode
     return sitting.attempt_id
 
 
-def make_app(language, records, library, office_policy, tmp_path):
-    return create_app(Settings(language, tmp_path / "db.sqlite"), library, records, office_policy)
+def make_app(language, records, library, policy, tmp_path):
+    return create_app(Settings(language, tmp_path / "db.sqlite"), library, records, policy)
 
 
 async def open_debrief(app, pilot, attempt_id) -> DebriefScreen:
@@ -102,10 +89,10 @@ async def select(pilot, table: FindingsTable, finding_id: str) -> None:
     await pilot.pause()
 
 
-async def test_the_scorecard_table_and_the_verdict_in_chinese(builtin_library, office_policy, records, trainee, tmp_path):
-    attempt_id = flawed_attempt(records, trainee, builtin_library, office_policy)
+async def test_the_scorecard_table_and_the_verdict_in_chinese(builtin_library, policy, records, trainee, tmp_path):
+    attempt_id = flawed_attempt(records, trainee, builtin_library, policy)
     card = records.attempt(attempt_id).scorecard
-    app = make_app("zh", records, builtin_library, office_policy, tmp_path)
+    app = make_app("zh", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_debrief(app, pilot, attempt_id)
         table = screen.query_one(FindingsTable)
@@ -126,8 +113,8 @@ async def test_the_scorecard_table_and_the_verdict_in_chinese(builtin_library, o
             assert key_text in svg
 
 
-async def test_evidence_is_worded_in_the_interface_language(builtin_library, office_policy, records, trainee, tmp_path):
-    attempt_id = flawed_attempt(records, trainee, builtin_library, office_policy)
+async def test_evidence_is_worded_in_the_interface_language(builtin_library, policy, records, trainee, tmp_path):
+    attempt_id = flawed_attempt(records, trainee, builtin_library, policy)
     expected = {
         "zh": {"name_the_unit": "接听时没有自报单位“县委”，说的是“[bold red]喂，你好”",
                "log_night_call": "值班记录缺少：来电人、联系电话",
@@ -145,7 +132,7 @@ async def test_evidence_is_worded_in_the_interface_language(builtin_library, off
                "verify_with_bureau": "02:33  done at 02:37"},
     }
     for language, phrases in expected.items():
-        app = make_app(language, records, builtin_library, office_policy, tmp_path)
+        app = make_app(language, records, builtin_library, policy, tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_debrief(app, pilot, attempt_id)
             table = screen.query_one(FindingsTable)
@@ -158,11 +145,11 @@ async def test_evidence_is_worded_in_the_interface_language(builtin_library, off
                     else "reported an unverified claim as fact: 被困人数") in detail
 
 
-async def test_enter_and_a_click_open_the_rule_a_finding_cites(builtin_library, office_policy, records, trainee, tmp_path):
+async def test_enter_and_a_click_open_the_rule_a_finding_cites(builtin_library, policy, records, trainee, tmp_path):
     from tui.screens.rulebook import RulebookScreen
 
-    attempt_id = flawed_attempt(records, trainee, builtin_library, office_policy)
-    app = make_app("zh", records, builtin_library, office_policy, tmp_path)
+    attempt_id = flawed_attempt(records, trainee, builtin_library, policy)
+    app = make_app("zh", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_debrief(app, pilot, attempt_id)
         table = screen.query_one(FindingsTable)
@@ -181,9 +168,9 @@ async def test_enter_and_a_click_open_the_rule_a_finding_cites(builtin_library, 
         assert isinstance(app.screen, RulebookScreen) and app.screen.initial_section == "instructions.relay"
 
 
-async def test_every_binding_is_in_the_footer_and_escape_closes(builtin_library, office_policy, records, trainee, tmp_path):
-    attempt_id = ideal_attempt(records, trainee, builtin_library, office_policy)
-    app = make_app("en", records, builtin_library, office_policy, tmp_path)
+async def test_every_binding_is_in_the_footer_and_escape_closes(builtin_library, policy, records, trainee, tmp_path):
+    attempt_id = ideal_attempt(records, trainee, builtin_library, policy)
+    app = make_app("en", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_debrief(app, pilot, attempt_id)
         shown_bindings = {binding.id for _, binding, *_ in app.screen.active_bindings.values() if binding.show}
@@ -194,14 +181,14 @@ async def test_every_binding_is_in_the_footer_and_escape_closes(builtin_library,
         assert app.screen is not screen
 
 
-async def test_the_previous_attempt_is_shown_beside_the_second(builtin_library, office_policy, records, trainee, tmp_path):
-    first = flawed_attempt(records, trainee, builtin_library, office_policy)
-    ideal_attempt(records, trainee, builtin_library, office_policy, drill="night-petitioners")  # another drill: not compared
-    second = ideal_attempt(records, trainee, builtin_library, office_policy, mode="exam")
+async def test_the_previous_attempt_is_shown_beside_the_second(builtin_library, policy, records, trainee, tmp_path):
+    first = flawed_attempt(records, trainee, builtin_library, policy)
+    ideal_attempt(records, trainee, builtin_library, policy, drill="night-petitioners")  # another drill: not compared
+    second = ideal_attempt(records, trainee, builtin_library, policy, mode="exam")
     before = records.attempt(first).score
     for language, phrases in {"zh": [f"2026-11-27 10:00（练习）：{before} 分，不合格", f"本次比上次提高 {100 - before} 分"],
                               "en": [f"2026-11-27 10:00 (practice): {before} points, FAILED", f"{100 - before} points better"]}.items():
-        app = make_app(language, records, builtin_library, office_policy, tmp_path)
+        app = make_app(language, records, builtin_library, policy, tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_debrief(app, pilot, second)
             assert screen.view.previous.id == first
@@ -216,10 +203,10 @@ async def test_the_previous_attempt_is_shown_beside_the_second(builtin_library, 
             assert text(language, "debrief.columns.previous").replace(" ", "&#160;") in svg
 
 
-async def test_the_timeline_marks_met_late_missed_and_wrong(builtin_library, office_policy, records, trainee, tmp_path):
-    attempt_id = flawed_attempt(records, trainee, builtin_library, office_policy)
+async def test_the_timeline_marks_met_late_missed_and_wrong(builtin_library, policy, records, trainee, tmp_path):
+    attempt_id = flawed_attempt(records, trainee, builtin_library, policy)
     for size in ((80, 24), (160, 40)):
-        app = make_app("zh", records, builtin_library, office_policy, tmp_path)
+        app = make_app("zh", records, builtin_library, policy, tmp_path)
         async with app.run_test(size=size) as pilot:
             screen = await open_debrief(app, pilot, attempt_id)
             await pilot.press("t")
@@ -245,9 +232,9 @@ async def test_the_timeline_marks_met_late_missed_and_wrong(builtin_library, off
             assert screen.query_one(FindingsTable).has_focus
 
 
-async def test_english_debrief_screenshot(builtin_library, office_policy, records, trainee, tmp_path):
-    attempt_id = flawed_attempt(records, trainee, builtin_library, office_policy, language="en")
-    app = make_app("en", records, builtin_library, office_policy, tmp_path)
+async def test_english_debrief_screenshot(builtin_library, policy, records, trainee, tmp_path):
+    attempt_id = flawed_attempt(records, trainee, builtin_library, policy, language="en")
+    app = make_app("en", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_debrief(app, pilot, attempt_id)
         table = screen.query_one(FindingsTable)
@@ -262,8 +249,8 @@ async def test_english_debrief_screenshot(builtin_library, office_policy, record
         assert "item&#160;arrives" in svg and "done&#160;wrong" in svg
 
 
-async def test_an_unknown_attempt_says_so(builtin_library, office_policy, records, tmp_path):
-    app = make_app("zh", records, builtin_library, office_policy, tmp_path)
+async def test_an_unknown_attempt_says_so(builtin_library, policy, records, tmp_path):
+    app = make_app("zh", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_debrief(app, pilot, 999)
         assert "999" in shown(screen.query_one("#debrief-missing"))

@@ -9,16 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from scoring.records import RecordsStore, open_records
 from scoring.trainers import attest_attempt
 from tests.tui.test_debrief_screen import (
-    NOW,
     flawed_attempt,
     ideal_attempt,
     make_app,
     shown,
 )
-from tui.content import current_policy
 from tui.screens.debrief import DebriefScreen
 from tui.screens.progress import AttemptsTable, ProgressScreen
 from tui.widgets.progress_data import competency_averages, rules_behind
@@ -28,26 +25,16 @@ TODAY = datetime.date(2026, 11, 27)
 
 
 @pytest.fixture
-def office_policy():
-    return current_policy()
-
-
-@pytest.fixture
-def records(tmp_path) -> RecordsStore:
-    return RecordsStore(open_records(tmp_path / "db.sqlite"), lambda: NOW)
-
-
-@pytest.fixture
 def trainee(records):
     return records.add_trainee("李娜", "县委办", "2026年第一期")
 
 
 @pytest.fixture
-def history(builtin_library, office_policy, records, trainee) -> list[int]:
+def history(builtin_library, policy, records, trainee) -> list[int]:
     """A flawed practice, a practice of another drill, then a clean exam."""
-    attempts = [flawed_attempt(records, trainee, builtin_library, office_policy),
-                ideal_attempt(records, trainee, builtin_library, office_policy, drill="night-petitioners"),
-                ideal_attempt(records, trainee, builtin_library, office_policy, mode="exam")]
+    attempts = [flawed_attempt(records, trainee, builtin_library, policy),
+                ideal_attempt(records, trainee, builtin_library, policy, drill="night-petitioners"),
+                ideal_attempt(records, trainee, builtin_library, policy, mode="exam")]
     attest_attempt(records.db, attempts[-1], "pin")  # the exam counts only if sat under the trainee's PIN
     return attempts
 
@@ -72,10 +59,10 @@ def test_competencies_weakest_first_and_the_rules_behind(records, trainee, histo
     assert rules and rules[0].lost > 0 and rules == sorted(rules, key=lambda r: -r.lost)
 
 
-async def test_progress_shows_attempts_trend_competencies_and_clearance(builtin_library, office_policy, records, trainee,
+async def test_progress_shows_attempts_trend_competencies_and_clearance(builtin_library, policy, records, trainee,
                                                                        history, tmp_path):
     flawed_score = records.attempt(history[0]).score
-    app = make_app("zh", records, builtin_library, office_policy, tmp_path)
+    app = make_app("zh", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_progress(app, pilot, trainee)
         table = screen.query_one(AttemptsTable)
@@ -111,9 +98,9 @@ async def test_progress_shows_attempts_trend_competencies_and_clearance(builtin_
         assert app.screen is not screen
 
 
-async def test_not_yet_cleared_says_what_is_missing_in_english(builtin_library, office_policy, records, trainee, tmp_path):
-    flawed_attempt(records, trainee, builtin_library, office_policy, language="en")
-    app = make_app("en", records, builtin_library, office_policy, tmp_path)
+async def test_not_yet_cleared_says_what_is_missing_in_english(builtin_library, policy, records, trainee, tmp_path):
+    flawed_attempt(records, trainee, builtin_library, policy, language="en")
+    app = make_app("en", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_progress(app, pilot, trainee)
         clearance = shown(screen.query_one("#progress-clearance"))
@@ -125,8 +112,8 @@ async def test_not_yet_cleared_says_what_is_missing_in_english(builtin_library, 
         assert "My&#160;progress" in svg and "Not&#160;yet" in svg
 
 
-async def test_an_old_pass_has_expired_with_its_date(builtin_library, office_policy, records, trainee, history, tmp_path):
-    app = make_app("en", records, builtin_library, office_policy, tmp_path)
+async def test_an_old_pass_has_expired_with_its_date(builtin_library, policy, records, trainee, history, tmp_path):
+    app = make_app("en", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_progress(app, pilot, trainee, today=datetime.date(2028, 1, 1))
         clearance = shown(screen.query_one("#progress-clearance"))
@@ -137,8 +124,8 @@ async def test_an_old_pass_has_expired_with_its_date(builtin_library, office_pol
             assert key_text in svg
 
 
-async def test_a_trainee_with_no_attempts(builtin_library, office_policy, records, trainee, tmp_path):
-    app = make_app("zh", records, builtin_library, office_policy, tmp_path)
+async def test_a_trainee_with_no_attempts(builtin_library, policy, records, trainee, tmp_path):
+    app = make_app("zh", records, builtin_library, policy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_progress(app, pilot, trainee)
         assert not screen.query(ScoreTrend)
