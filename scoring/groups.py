@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import json
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
+
+try:
+    import fcntl
+except ImportError:  # Windows: writers fall back on SQLite's busy timeout alone
+    fcntl = None
 
 from drills.catalog import DrillFile
 from drills.database import Migration, apply_migrations
@@ -263,14 +269,51 @@ def close_session(trainer: Trainer, session_id: int, wall_time: float) -> GroupS
 
 # The trainee's side
 
+class WriterQueue:
+    """A lock file beside the database that a room of trainee processes queue on to write.
+
+    SQLite's busy timeout makes a blocked writer sleep and retry with growing pauses, so
+    with thirty processes writing at the same drill second some wait for a second or more;
+    waiting on a file lock, each is woken the moment the writer before it is done.
+    Re-entrant, so a journal write inside an event's transaction does not wait on itself.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        database = db.execute("PRAGMA database_list").fetchone()[2]
+        self._handle = open(f"{database}-writers", "a+b") if database and fcntl else None
+        self._depth = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if self._handle is not None and self._depth == 0:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._handle is not None and self._depth == 0:
+                fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+
+    def writer(self, write: Callable[[Any], None]) -> Callable[[Any], None]:
+        def queued(entry: Any) -> None:
+            with self.turn():
+                write(entry)
+        return queued
+
+
 class GroupSitting:
     """A trainee's sitting kept on the session's shared clock by ``sync``."""
 
-    def __init__(self, sitting: Sitting, session: GroupSession, applied: int) -> None:
+    def __init__(self, sitting: Sitting, session: GroupSession, applied: int, writers: WriterQueue) -> None:
         self.sitting = sitting
         self.session = session
         self.applied = applied  # the last session event applied to this trainee's drill
         self.closed = False
+        self.writers = writers
+        run_id = sitting.records.require_attempt(sitting.attempt_id).run_id
+        self.write = writers.writer(sitting.records.journal.writer(run_id))  # what the drill writes each entry with
+        sitting.drill.attach(self.write)
 
     @property
     def drill(self):
@@ -285,7 +328,7 @@ class GroupSitting:
         self.session = session_by_id(db, self.session.id)
         for event in session_events(db, self.session.id, self.applied):
             # The event and the note that it was applied commit together: a rejoin never applies it twice.
-            with write_transaction(db):
+            with self.writers.turn(), write_transaction(db):
                 if not self.drill.ended:
                     self.drill.run_until(event.drill_seconds)
                     self._apply(event)
@@ -311,8 +354,10 @@ class GroupSitting:
 
     def _close(self) -> None:
         status = "finished" if self.drill.ended else "interrupted"
+        scorecard = self.sitting.scorecard()
         try:
-            self.sitting.records.finish_attempt(self.sitting.attempt_id, self.sitting.scorecard(), status)
+            with self.writers.turn():
+                self.sitting.records.finish_attempt(self.sitting.attempt_id, scorecard, status)
         except RecordsError as error:
             if error.code != "run_not_running":
                 raise
@@ -332,6 +377,7 @@ def join_session(records: RecordsStore, code: str, trainee_name: str, policy: Po
     a member who rejoins resumes their attempt from its journal.
     """
     db = records.db
+    writers = WriterQueue(db)
     session = session_by_code(db, code)
     trainee: Trainee = records.require_trainee(trainee_name)
     drill_file = session_drill_file(db, session)
@@ -343,16 +389,17 @@ def join_session(records: RecordsStore, code: str, trainee_name: str, policy: Po
             raise RecordsError("group_already_sat", name=trainee.name, attempt=attempt.id, join_code=session.code)
         sitting = Sitting.resume(records, attempt, drill_file, policy)
         sitting.drill.paused = session.state == "paused"  # pauses are not replayed; the session says
-        group = GroupSitting(sitting, session, member[1])
+        group = GroupSitting(sitting, session, member[1], writers)
     else:
         if session.state == "closed":
             raise RecordsError("group_closed", join_code=session.code)
-        sitting = Sitting.start(records, trainee, drill_file, policy, session.seed, session.mode)
-        attest_attempt(db, sitting.attempt_id, session.attestation)
-        with write_transaction(db):
-            db.execute("INSERT INTO group_members (session_id, trainee_id, attempt_id, joined) VALUES (?, ?, ?, ?)",
-                       [session.id, trainee.id, sitting.attempt_id, records._wall_clock()])
-        group = GroupSitting(sitting, session, 0)
+        with writers.turn():
+            sitting = Sitting.start(records, trainee, drill_file, policy, session.seed, session.mode)
+            attest_attempt(db, sitting.attempt_id, session.attestation)
+            with write_transaction(db):
+                db.execute("INSERT INTO group_members (session_id, trainee_id, attempt_id, joined) VALUES (?, ?, ?, ?)",
+                           [session.id, trainee.id, sitting.attempt_id, records._wall_clock()])
+        group = GroupSitting(sitting, session, 0, writers)
     group.sync(wall_time)
     return group
 
