@@ -16,6 +16,7 @@ reads the clock.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from drills.engine import ActionOutcome, ActionRefused
 from drills.policy import Policy
 from drills.scenario import Scenario
 from drills.session import replay
+from knowledge.rulebook import cached_rulebook
 from scoring.records import RecordsError, RecordsStore, Trainee, canonical_json, open_records, write_transaction
 from scoring.score import score_attempt
 from scoring.sitting import Sitting
@@ -90,9 +92,11 @@ GROUP_MIGRATIONS = [Migration("groups-0001-sessions-events-members", _create_gro
 
 
 def open_group_records(path: Path) -> sqlite_utils.Database:
-    """The records database with the group tables added if it lacks them."""
-    db = open_records(path)
-    apply_migrations(db, GROUP_MIGRATIONS)
+    """The records database with the group tables added if it lacks them. A room of trainees
+    opens it at once: they take turns (each migration check is a write transaction)."""
+    with WriterQueue(path).turn():
+        db = open_records(path)
+        apply_migrations(db, GROUP_MIGRATIONS)
     return db
 
 
@@ -202,7 +206,8 @@ def open_session(trainer: Trainer, drill_file: DrillFile, seed: int, mode: str, 
 
 
 def _control(trainer: Trainer, session_id: int, allowed: tuple[str, ...], change: Callable[[GroupSession], None]) -> GroupSession:
-    with write_transaction(trainer.db):
+    # In the trainees' queue: a trainee holding its turn must never wait on SQLite's retries for us.
+    with WriterQueue.of(trainer.db).turn(), write_transaction(trainer.db):
         session = session_by_id(trainer.db, session_id)
         if session.state not in allowed:
             raise RecordsError(f"group_{session.state}", join_code=session.code)
@@ -278,10 +283,13 @@ class WriterQueue:
     Re-entrant, so a journal write inside an event's transaction does not wait on itself.
     """
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        database = db.execute("PRAGMA database_list").fetchone()[2]
-        self._handle = open(f"{database}-writers", "a+b") if database and fcntl else None
+    def __init__(self, database: Path | str) -> None:
+        self._handle = open(f"{os.path.realpath(database)}-writers", "a+b") if database and fcntl else None
         self._depth = 0
+
+    @classmethod
+    def of(cls, db: sqlite_utils.Database) -> WriterQueue:
+        return cls(db.execute("PRAGMA database_list").fetchone()[2])
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -377,7 +385,7 @@ def join_session(records: RecordsStore, code: str, trainee_name: str, policy: Po
     a member who rejoins resumes their attempt from its journal.
     """
     db = records.db
-    writers = WriterQueue(db)
+    writers = WriterQueue.of(db)
     session = session_by_code(db, code)
     trainee: Trainee = records.require_trainee(trainee_name)
     drill_file = session_drill_file(db, session)
@@ -400,6 +408,9 @@ def join_session(records: RecordsStore, code: str, trainee_name: str, policy: Po
                 db.execute("INSERT INTO group_members (session_id, trainee_id, attempt_id, joined) VALUES (?, ?, ?, ?)",
                            [session.id, trainee.id, sitting.attempt_id, records._wall_clock()])
         group = GroupSitting(sitting, session, 0, writers)
+    # Read the rulebook now, not when the drill ends: then thirty processes would parse it at
+    # once and starve the room's last journal writes of the CPU.
+    cached_rulebook(drill_file.scenario.language)
     group.sync(wall_time)
     return group
 

@@ -114,7 +114,10 @@ def main() -> int:
         context = multiprocessing.get_context("spawn")
         with context.Pool(len(names)) as pool:
             results = pool.starmap_async(sit, [(str(database), session.code, name) for name in names])
+            waiting_since = time.time()
             while trainer.db.execute("SELECT count(*) FROM group_members WHERE session_id = ?", [session.id]).fetchone()[0] < len(names):
+                if results.ready() or time.time() - waiting_since > 120:  # a trainee could not join: the outcomes say why
+                    break
                 time.sleep(0.2)
             started = time.time()
             start_session(trainer, session.id, started)
