@@ -31,7 +31,7 @@ except ImportError:  # Windows: writers fall back on SQLite's busy timeout alone
     fcntl = None
 
 from drills.catalog import DrillFile
-from drills.database import Migration, apply_migrations
+from drills.database import Migration
 from drills.engine import ActionOutcome, ActionRefused
 from drills.policy import Policy
 from drills.scenario import Scenario
@@ -92,12 +92,10 @@ GROUP_MIGRATIONS = [Migration("groups-0001-sessions-events-members", _create_gro
 
 
 def open_group_records(path: Path) -> sqlite_utils.Database:
-    """The records database with the group tables added if it lacks them. A room of trainees
-    opens it at once: they take turns (each migration check is a write transaction)."""
+    """The records database, opened in turn: a room of trainees opens it at once, and each
+    migration check is a write transaction."""
     with WriterQueue(path).turn():
-        db = open_records(path)
-        apply_migrations(db, GROUP_MIGRATIONS)
-    return db
+        return open_records(path)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from drills.database import DatabaseError
 from drills.journal import MIGRATIONS as JOURNAL_MIGRATIONS
 from scoring.records import MIGRATIONS, RecordsStore, open_records
+from scoring.groups import GROUP_MIGRATIONS
 from scoring.trainers import TRAINER_MIGRATIONS
 from tests.conftest import REPO
 from tests.records.conftest import make_scorecard
@@ -36,7 +37,7 @@ def test_a_first_schema_database_upgrades_with_its_history(tmp_path, clock, dril
     shutil.copy(FIRST_SCHEMA, database)
     records = RecordsStore(open_records(database), clock)
     names = [row[0] for row in records.db.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
-    assert names == [m.name for m in JOURNAL_MIGRATIONS + MIGRATIONS + TRAINER_MIGRATIONS]
+    assert names == [m.name for m in JOURNAL_MIGRATIONS + MIGRATIONS + TRAINER_MIGRATIONS + GROUP_MIGRATIONS]
     assert [(run.id, run.status, run.seed) for run in (records.journal.run(1), records.journal.run(2))] == [
         (1, "finished", 8), (2, "running", 9)]
     assert len(records.journal.entries(1)) + len(records.journal.entries(2)) == 25
