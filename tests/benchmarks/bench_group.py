@@ -31,9 +31,18 @@ from drills.playbook import built_in_playbook  # noqa: E402
 from drills.policy import load_policy  # noqa: E402
 from scoring import trainers  # noqa: E402
 from scoring.groups import (  # noqa: E402
-    close_session, fire_inject, group_debrief, group_status, join_session, open_group_records, open_session,
-    pause_session, resume_session, session_by_id, shift_session, start_session,
+    close_session,
+    fire_inject,
+    join_session,
+    open_group_records,
+    open_session,
+    pause_session,
+    resume_session,
+    session_by_id,
+    shift_session,
+    start_session,
 )
+from scoring.group_reports import group_debrief, group_status  # noqa: E402
 from scoring.records import RecordsStore  # noqa: E402
 from scoring.trainers import Trainer  # noqa: E402
 from tests.drills.drill_factory import drill_data, write_drill  # noqa: E402

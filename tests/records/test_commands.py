@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from scoring.records import RecordsStore, open_records
 from scoring.sitting import Sitting
 from scoring.trainers import attest_attempt
-from tests.records.conftest import make_drill_file
 from tui.cli import main
 
 

@@ -15,8 +15,6 @@ from scoring.groups import (
     close_session,
     drill_seconds_at,
     fire_inject,
-    group_debrief,
-    group_status,
     join_session,
     new_code,
     open_group_records,
@@ -27,6 +25,7 @@ from scoring.groups import (
     shift_session,
     start_session,
 )
+from scoring.group_reports import group_debrief, group_status
 from scoring.records import RecordsError, RecordsStore
 from scoring.trainers import Trainer, attempt_standing, exam_counts
 

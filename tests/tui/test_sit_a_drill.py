@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from drills.catalog import load_library
 from scoring.sitting import Sitting
 from tui.screens.drill_room import DrillRoomScreen
 

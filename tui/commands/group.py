@@ -26,8 +26,6 @@ from scoring.groups import (
     close_session,
     drill_seconds_at,
     fire_inject,
-    group_debrief,
-    group_status,
     join_session,
     open_group_records,
     open_session,
@@ -38,6 +36,7 @@ from scoring.groups import (
     shift_session,
     start_session,
 )
+from scoring.group_reports import group_debrief, group_status
 from scoring.records import RecordsStore
 from scoring.trainers import Trainer
 from tui.commands.drill import find_drill, playbook_for
