@@ -138,4 +138,6 @@ STRINGS: dict[str, str] = {
     "question_button.actions": "Done",
     "question_button.needs": "Needs",
     "question_button.who_else_told": "Told",
+    "punct.colon": ": ",
+    "punct.semicolon": "; ",
 }

@@ -138,4 +138,6 @@ STRINGS: dict[str, str] = {
     "question_button.actions": "措施",
     "question_button.needs": "需求",
     "question_button.who_else_told": "报了谁",
+    "punct.colon": "：",
+    "punct.semicolon": "；",
 }

@@ -96,11 +96,11 @@ class ItemView(Vertical):
                              (t("doc.addressed_to"), doc.addressed_to), (t("doc.urgency"), t(f"urgency.{doc.urgency.value}")),
                              (t("doc.classification"), t(f"classification.{doc.classification.value}"))):
             if value:
-                out.append(f"{label}：", style="bold")
+                out.append(f"{label}{t('punct.colon')}", style="bold")
                 out.append_text(literal(value + "\n"))
-        out.append(f"{t('doc.seal')}：", style="bold")
+        out.append(f"{t('doc.seal')}{t('punct.colon')}", style="bold")
         out.append(t("doc.present") if doc.sealed else t("doc.missing"), style="green" if doc.sealed else "bold red")
-        out.append(f"   {t('doc.signed_off')}：", style="bold")
+        out.append(f"   {t('doc.signed_off')}{t('punct.colon')}", style="bold")
         out.append(t("doc.present") if doc.signed_off else t("doc.missing"), style="green" if doc.signed_off else "bold red")
         out.append("\n\n")
         out.append_text(literal(doc.body + "\n"))

@@ -19,7 +19,9 @@ Translate = Callable[..., str]
 
 
 def _facts(said: list[dict], t: Translate) -> str:
-    return "；".join(f"{item['label']}：{item['value'] if item['value'] is not None else t('room.unknown')}" for item in said)
+    colon = t("punct.colon")
+    return t("punct.semicolon").join(
+        f"{item['label']}{colon}{item['value'] if item['value'] is not None else t('room.unknown')}" for item in said)
 
 
 def transcript(drill: Drill, inject: Inject, t: Translate) -> Text:
@@ -30,7 +32,7 @@ def transcript(drill: Drill, inject: Inject, t: Translate) -> Text:
 
     def line(at: float, speaker: str, words: str, style: str = "") -> None:
         out.append(f"{clock_text(drill.scenario, at, with_seconds=True)} ", style="dim")
-        out.append_text(literal(f"{speaker}：", "bold " + style))
+        out.append_text(literal(f"{speaker}{t('punct.colon')}", "bold " + style))
         out.append_text(literal(words + "\n", style))
 
     for entry in drill.journal:
@@ -63,7 +65,7 @@ def transcript(drill: Drill, inject: Inject, t: Translate) -> Text:
                 line(entry.at, t("action.verify"), t("room.no_answer", person=person), "yellow")
             else:
                 found = _facts(reply.get("confirmed", []), t) or t("room.nothing_to_confirm")
-                line(entry.at, t("action.verify"), f"{person}：{found}", "green")
+                line(entry.at, t("action.verify"), f"{person}{t('punct.colon')}{found}", "green")
         else:
             targets = [people[p].name for p in ([action["person"]] if action.get("person") else action.get("to", []) or ([action["recipient"]] if action.get("recipient") else []))]
             detail = "、".join(targets)
