@@ -35,7 +35,12 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 
-class DrillFileLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (ten times faster: the library loads at start-up);
+# either way only the safe constructor is used.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DrillFileLoader(_SAFE_LOADER):
     """The safe loader without YAML 1.1's base-60 numbers, so ``at: 12:30`` stays a string."""
 
 
@@ -121,6 +126,8 @@ def _yaml_problem(error: yaml.YAMLError, path: str, text: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = getattr(error, "problem", None) or str(error)
     message = f"YAML error: {problem}"
+    if "nesting depth" in problem:  # libyaml stops deep nesting itself, before our own count
+        message = f"nested more than {MAX_NESTING} levels deep; a drill file is never this deep"
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:
         message += " (a tab is used for indentation; YAML needs spaces)"
