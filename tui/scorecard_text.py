@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from drills.scenario import Scenario
 from drills.timing import clock_text
 from scoring.scorecard import Scorecard
 from tui.i18n import text
-
-
-def _width(value: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
-
-
-def _pad(value: str, width: int) -> str:
-    return value + " " * max(0, width - _width(value))
+from tui.text_table import aligned, pad
 
 
 def scorecard_table(scorecard: Scorecard, scenario: Scenario, language: str) -> str:
@@ -30,13 +21,11 @@ def scorecard_table(scorecard: Scorecard, scenario: Scenario, language: str) -> 
         due = clock_text(scenario, finding.due) if finding.due is not None else "—"
         rule = f"{finding.rule} {finding.rule_title}".strip()
         rows.append([finding.id, status, f"{finding.points:g}/{finding.possible}", due, rule])
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = aligned(rows).split("\n")
     verdict = text(language, "score.passed" if scorecard.passed else "score.failed")
     lines += ["", text(language, "score.total", score=scorecard.score, pass_mark=scorecard.pass_mark, verdict=verdict)]
     for finding in scorecard.critical_errors:
         lines.append(text(language, "score.critical", finding=finding.id, rule=finding.rule))
     for name, subtotal in scorecard.competencies.items():
-        lines.append(f"  {_pad(text(language, f'competency.{name}'), 12)} {subtotal.percent:>3}%  ({subtotal.awarded:g}/{subtotal.possible})")
+        lines.append(f"  {pad(text(language, f'competency.{name}'), 12)} {subtotal.percent:>3}%  ({subtotal.awarded:g}/{subtotal.possible})")
     return "\n".join(lines)

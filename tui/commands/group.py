@@ -40,7 +40,8 @@ from scoring.group_reports import group_debrief, group_status
 from scoring.records import RecordsStore
 from scoring.trainers import Trainer
 from tui.commands.drill import find_drill, playbook_for
-from tui.commands.records import aligned, records_errors, rule_title, wall_clock
+from tui.commands.records import records_errors, rule_title, wall_clock
+from tui.text_table import aligned
 from tui.commands.trainer import sign_in
 from tui.content import current_library, current_policy
 from tui.i18n import text

@@ -17,13 +17,14 @@ import click
 
 from drills.database import DatabaseError, connect
 from knowledge.rulebook import LANGUAGES, cached_rulebook
-from scoring.exports import Table, board_json, csv_text, display_width, write_csv, write_xlsx
+from scoring.exports import Table, board_json, csv_text, write_csv, write_xlsx
 from scoring.history import office_lines, trainee_history, weakest_competencies
 from scoring.readiness import Readiness, ReadinessPolicyError, load_readiness_policy, readiness_board, readiness_override
 from scoring.records import RecordsError, RecordsStore, backup_database, open_records
 from tui.content import current_library
 from tui.i18n import text
 from tui.settings import Settings
+from tui.text_table import aligned
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -81,14 +82,6 @@ def passed_text(language: str, passed: bool | None) -> str:
 
 def trend_text(value: int | None) -> str:
     return "—" if value is None else f"{value:+d}"
-
-
-def aligned(rows: list[list[str]]) -> str:
-    """A plain table with a rule under the headings (Chinese characters are two wide)."""
-    widths = [max(display_width(row[column]) for row in rows) for column in range(len(rows[0]))]
-    lines = ["  ".join(cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 # dutydrill trainee
