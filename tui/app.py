@@ -48,7 +48,8 @@ def _load_content() -> tuple[Library, Policy]:
 
 
 class DutyDrillApp(App[None]):
-    CSS_PATH = ["styles/app.tcss", "styles/screens.tcss", "styles/drill_room.tcss", "styles/rulebook.tcss", "styles/debrief.tcss", "styles/progress.tcss"]
+    CSS_PATH = ["styles/app.tcss", "styles/screens.tcss", "styles/drill_room.tcss", "styles/rulebook.tcss", "styles/debrief.tcss", "styles/progress.tcss",
+                "styles/trainer.tcss", "styles/readiness.tcss"]
     BINDINGS = [
         binding("app.rulebook", "open_rulebook", priority=True),
         binding("app.quit", "quit", priority=True),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 LANGUAGES = ("zh", "en")
-AREAS = ("screens", "drill_room", "rulebook", "debrief", "progress")
+AREAS = ("screens", "drill_room", "rulebook", "debrief", "progress", "trainer", "readiness")
 
 
 def _table(language: str) -> dict[str, str]:

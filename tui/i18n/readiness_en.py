@@ -1,0 +1,4 @@
+"""Readiness board screen text (English)."""
+
+STRINGS: dict[str, str] = {
+}

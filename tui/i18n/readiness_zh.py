@@ -1,0 +1,4 @@
+"""Readiness board screen text (Chinese)."""
+
+STRINGS: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Trainer sign-in and group console screen text (English)."""
+
+STRINGS: dict[str, str] = {
+}
