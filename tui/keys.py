@@ -41,6 +41,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "debrief.timeline": "t",
     "progress.close": "escape",
     "progress.open_attempt": "enter",
+    "readiness.close": "escape",
+    "readiness.export": "e",
 }
 
 

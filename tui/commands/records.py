@@ -17,12 +17,13 @@ import click
 
 from drills.database import DatabaseError, connect
 from knowledge.rulebook import LANGUAGES, cached_rulebook
-from scoring.exports import Table, board_json, csv_text, write_csv, write_xlsx
+from scoring.exports import board_json, csv_text, write_csv, write_xlsx
 from scoring.history import office_lines, trainee_history, weakest_competencies
-from scoring.readiness import Readiness, ReadinessPolicyError, load_readiness_policy, readiness_board, readiness_override
+from scoring.readiness import ReadinessPolicyError, load_readiness_policy, readiness_board, readiness_override
 from scoring.records import RecordsError, RecordsStore, backup_database, open_records
 from tui.content import current_library
 from tui.i18n import text
+from tui.readiness_text import board_table, reason_text
 from tui.settings import Settings
 from tui.text_table import aligned
 
@@ -196,29 +197,6 @@ def report_command(context: click.Context, name: str | None, cohort: str | None)
 
 
 # dutydrill readiness
-
-def reason_text(language: str, code: str, details: dict) -> str:
-    values = dict(details)
-    if "competency" in values:
-        values["competency"] = text(language, f"competency.{values['competency']}")
-    if values.get("drill") == "*":
-        values["drill"] = text(language, "records.any_drill")
-    for best in ("best_score", "best_percent"):
-        if best in values and values[best] is None:
-            values[best] = "—"
-    if "attempts" in values:
-        values["attempts"] = ", ".join(str(attempt) for attempt in values["attempts"])
-    return text(language, f"readiness.reason.{code}", **values)
-
-
-def board_table(language: str, board: list[Readiness], today: datetime.date) -> Table:
-    columns = [text(language, f"records.columns.{name}") for name in ("trainee", "unit", "cohort", "readiness", "valid_until", "last_exam", "missing")]
-    rows = [[entry.name, entry.unit, entry.cohort, text(language, f"readiness.status.{entry.status}"), entry.valid_until,
-             entry.last_exam, "\n".join(reason_text(language, reason.code, reason.details) for reason in entry.reasons) or None]
-            for entry in board]
-    return Table(text(language, "readiness.sheet", date=today.isoformat()), columns, rows,
-                 [entry.status for entry in board], status_column=3)
-
 
 @click.command(name="readiness")
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON (status and coded reasons).")
