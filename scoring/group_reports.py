@@ -1,4 +1,4 @@
-"""What the trainer sees of a group drill: every member's live status, and the group debrief.
+"""What the trainer sees of group drills: the open sessions, every member's live status, the group debrief.
 
 Both read the members' journals as they stand, so they work while the drill runs.
 """
@@ -39,6 +39,18 @@ def _policy(db: sqlite_utils.Database, fingerprint: str, cache: dict[str, Policy
 def _timeline(entries) -> list[dict[str, Any]]:
     return [{"at": entry.at, "action": entry.data["action"]["kind"], "inject": entry.data["action"]["inject"]}
             for entry in entries if entry.kind == "action"]
+
+
+def open_sessions(db: sqlite_utils.Database) -> list[GroupSession]:
+    """The sessions a trainer can still run (waiting, running or paused), newest first."""
+    rows = db.execute("SELECT * FROM group_sessions WHERE state != 'closed' ORDER BY id DESC").fetchall()
+    return [GroupSession(*row) for row in rows]
+
+
+def session_of_attempt(db: sqlite_utils.Database, attempt_id: int) -> GroupSession | None:
+    """The group session an attempt was sat in, or None for a drill sat alone."""
+    row = db.execute("SELECT session_id FROM group_members WHERE attempt_id = ?", [attempt_id]).fetchone()
+    return session_by_id(db, row[0]) if row else None
 
 
 def session_summary(session: GroupSession, wall_time: float | None = None) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from tui.commands.records import records_errors, rule_title, wall_clock
 from tui.text_table import aligned
 from tui.commands.trainer import sign_in
 from tui.content import current_library, current_policy
+from tui.group_text import EXPECTATION_COLUMNS, MEMBER_COLUMNS, column_titles, debrief_tail, expectation_rows, member_row
 from tui.i18n import text
 from tui.settings import Settings
 
@@ -239,14 +240,7 @@ def status_command(settings: Settings, code: str, as_json: bool) -> None:
     click.echo(text(language, "group.status.heading", code=session.code, drill=scenario.title,
                     state=text(language, f"group.state.{session.state}"),
                     clock=clock_text(scenario, status["session"]["drill_seconds"], True), members=len(status["members"])))
-    rows = [[text(language, f"group.columns.{name}") for name in ("trainee", "clock", "last_action", "pending", "score")]]
-    for member in status["members"]:
-        last = member["last_action"]
-        pending = member["pending"]
-        rows.append([member["trainee"], clock_text(scenario, member["drill_seconds"], True),
-                     f"{clock_text(scenario, last['at'])} {last['action']} {last['inject']}" if last else "—",
-                     f"{len(pending)} ({pending[0]['expectation']} {clock_text(scenario, pending[0]['due'])})" if pending else "0",
-                     str(member["score"])])
+    rows = [column_titles(language, MEMBER_COLUMNS)] + [member_row(scenario, member) for member in status["members"]]
     click.echo(aligned(rows))
 
 
@@ -266,17 +260,7 @@ def debrief_command(settings: Settings, code: str, as_json: bool) -> None:
         return
     scenario = session_drill_file(records.db, session).scenario
     click.echo(text(language, "group.debrief.heading", code=session.code, drill=scenario.title, members=len(debrief["trainees"])))
-    rows = [[text(language, f"group.columns.{name}") for name in ("expectation", "met", "late", "missed", "wrong", "rule")]]
-    rows += [[row["expectation"], row["met"], row["late"], row["missed"], row["wrong"], row["rule"]] for row in debrief["expectations"]]
-    click.echo(aligned([[str(cell) for cell in row] for row in rows]))
-    click.echo()
-    click.echo(text(language, "group.debrief.mistakes"))
-    for mistake in debrief["mistakes"]:
-        click.echo(text(language, "group.debrief.mistake", count=mistake["count"], finding=mistake["finding"],
-                        status=text(language, f"status.{mistake['status']}"), rule=mistake["rule"], title=mistake["rule_title"]))
-    click.echo()
-    click.echo(text(language, "group.debrief.trainees"))
-    for trainee in debrief["trainees"]:
-        steps = ", ".join(f"{clock_text(scenario, step['at'])} {step['action']} {step['inject']}" for step in trainee["timeline"])
-        click.echo(text(language, "group.debrief.trainee", name=trainee["trainee"], score=trainee["score"],
-                        status=text(language, f"records.attempt_status.{trainee['status']}"), timeline=steps or "—"))
+    rows = [column_titles(language, EXPECTATION_COLUMNS)] + expectation_rows(debrief)
+    click.echo(aligned(rows))
+    for line in debrief_tail(language, scenario, debrief):
+        click.echo(line)

@@ -41,4 +41,9 @@ STRINGS: dict[str, str] = {
     "binding.pin.cancel": "Cancel",
     "pin.prompt": "{name}, type your PIN to start the exam (Enter):",
     "library.exam_uncounted": "{name} has no PIN: this exam is scored but does not count toward clearance. A trainer sets PINs with dutydrill trainer pin.",
+    "binding.library.join_group": "Join group drill",
+    "binding.join.cancel": "Cancel",
+    "join.prompt": "{name}, type the 6-character join code the trainer gave out (Enter):",
+    "join.too_short": "A join code has {length} letters or digits.",
+    "binding.start.trainer": "Trainer",
 }

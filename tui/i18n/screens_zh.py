@@ -41,4 +41,9 @@ STRINGS: dict[str, str] = {
     "binding.pin.cancel": "取消",
     "pin.prompt": "{name}，请输入你的 PIN 开始考核（回车确认）：",
     "library.exam_uncounted": "{name} 没有 PIN：这次考核照常评分，但不计入上岗资格。请教员用 dutydrill trainer pin 设置 PIN。",
+    "binding.library.join_group": "加入集体演练",
+    "binding.join.cancel": "取消",
+    "join.prompt": "{name}，请输入教员给出的 6 位加入码（回车确认）：",
+    "join.too_short": "加入码是 {length} 位字母或数字。",
+    "binding.start.trainer": "教员",
 }

@@ -4,11 +4,17 @@ One ``set_interval`` advances the drill by the real time that passed (measured w
 ``time.monotonic``, never by counting ticks: Textual drops late ticks). Widgets send
 ``ActionRequested`` up; this screen hands the action to the sitting, then redraws from
 the drill's state and journal. The rulebook (F1) opens on top without stopping the clock.
+
+In a group drill the trainer owns the clock: each tick syncs the sitting to the session's
+shared time instead, pause, skip and finish are the trainer's, and the room turns into the
+debrief once the session closes or the drill ends.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,6 +35,9 @@ from tui.widgets.log_form import LogForm
 from tui.widgets.messages import ActionRequested, DraftChanged
 from tui.widgets.report_composer import ReportComposer
 
+if TYPE_CHECKING:
+    from scoring.groups import GroupSitting
+
 TICK_SECONDS = 0.1
 DRAFT_SAVE_SECONDS = 1.0
 FINISH_CONFIRM_SECONDS = 5.0
@@ -48,9 +57,11 @@ class DrillRoomScreen(Screen[None]):
         binding("drill.previous_item", "next_item(-1)", show=False, priority=True),
     ]
 
-    def __init__(self, sitting: Sitting) -> None:
+    def __init__(self, sitting: Sitting, group: GroupSitting | None = None) -> None:
         super().__init__()
         self.sitting = sitting
+        self.group = group  # set when sitting a trainer's group drill on the shared clock
+        self.sync_failed = False
         self.drill = sitting.drill
         self.practice = sitting.mode == "practice"
         self.seen_entries = -1
@@ -100,7 +111,13 @@ class DrillRoomScreen(Screen[None]):
         if self.finished:
             return
         now = time.monotonic()
-        self.drill.advance(now - self.last_tick)
+        if self.group is not None:
+            self.sync_group()
+            if self.group.closed:
+                self.finish()
+                return
+        else:
+            self.drill.advance(now - self.last_tick)
         self.last_tick = now
         self.redraw()
         if self.drafts_dirty_since is not None and now - self.drafts_dirty_since >= DRAFT_SAVE_SECONDS:
@@ -109,10 +126,24 @@ class DrillRoomScreen(Screen[None]):
         if self.drill.ended:
             self.finish()
 
+    def sync_group(self) -> None:
+        """Catch up with the shared clock; a busy or vanished database is said once, not raised."""
+        from scoring.records import RecordsError
+
+        try:
+            self.group.sync(time.time())
+        except (RecordsError, sqlite3.Error) as error:
+            if not self.sync_failed:
+                self.notify(self.app.t("room.group_sync_failed", reason=str(error)), severity="error", timeout=10)
+            self.sync_failed = True
+        else:
+            self.sync_failed = False
+
     def redraw(self) -> None:
         """The clock and countdowns every tick; the rest only when the journal has grown."""
         t = self.app.t
-        self.query_one(DrillClock).show(self.drill, t, self.sitting.mode)
+        group = self.group.session if self.group is not None else None
+        self.query_one(DrillClock).show(self.drill, t, self.sitting.mode, group)
         inbox = self.query_one(Inbox)
         ringing = any(item.state.value == "ringing" for item in self.drill.inbox.values())
         if len(self.drill.journal) != self.seen_entries or ringing:
@@ -147,8 +178,11 @@ class DrillRoomScreen(Screen[None]):
     @on(ActionRequested)
     def take_action(self, event: ActionRequested) -> None:
         event.stop()
+        if self.group is not None and self.group.session.state != "running":
+            self.notify(self.app.t(f"room.group_{self.group.session.state}"), severity="warning")
+            return
         try:
-            self.sitting.act(event.action)
+            (self.group or self.sitting).act(event.action)
         except ActionRefused as refusal:
             self.notify(self.app.t("room.refused", reason=str(refusal)), severity="warning")
         self.redraw()
@@ -186,7 +220,14 @@ class DrillRoomScreen(Screen[None]):
     def action_next_item(self, step: int) -> None:
         self.query_one(Inbox).select_next(step)
 
+    def trainer_owns_the_clock(self) -> bool:
+        if self.group is not None:
+            self.notify(self.app.t("room.group_clock"), severity="warning")
+        return self.group is not None
+
     def action_pause(self) -> None:
+        if self.trainer_owns_the_clock():
+            return
         if self.drill.paused:
             self.drill.resume()
         else:
@@ -194,11 +235,15 @@ class DrillRoomScreen(Screen[None]):
         self.last_tick = time.monotonic()
 
     def action_skip(self) -> None:
+        if self.trainer_owns_the_clock():
+            return
         if not self.drill.skip_to_next():
             self.notify(self.app.t("room.cannot_skip"), severity="warning")
 
     def action_finish(self) -> None:
         """F10 twice within a few seconds: a drill is not ended by one stray key."""
+        if self.trainer_owns_the_clock():
+            return
         now = time.monotonic()
         if self.finish_asked_at is None or now - self.finish_asked_at > FINISH_CONFIRM_SECONDS:
             self.finish_asked_at = now
@@ -212,6 +257,7 @@ class DrillRoomScreen(Screen[None]):
         if self.finished:
             return
         self.finished = True
-        self.sitting.finish()
+        if self.group is None:
+            self.sitting.finish()  # a group sitting scored and closed itself when its session ended
         discard_drafts(self.sitting.attempt_id)
         self.app.switch_screen(DebriefScreen(self.sitting.attempt_id))

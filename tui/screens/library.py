@@ -1,12 +1,14 @@
 """The drill library: every built-in and user drill, filterable, with the trainee's scores.
 
 Practice mode shows hints (deadline countdowns, rule links); exam mode shows none and
-counts toward clearance.
+counts toward clearance. G joins a trainer's group drill with the code read out.
 """
 
 from __future__ import annotations
 
 import random
+import time
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,9 +21,12 @@ from drills.scenario import Channel, Competency, Difficulty
 from scoring.records import Trainee
 from scoring.sitting import Sitting
 from tui.keys import binding, localize_bindings
+from tui.screens.join_group import JoinGroupScreen
 from tui.screens.pin import PinScreen
 from tui.safe_text import literal
 
+if TYPE_CHECKING:
+    from scoring.groups import GroupSitting
 
 
 class LibraryScreen(Screen[None]):
@@ -29,6 +34,7 @@ class LibraryScreen(Screen[None]):
         binding("library.practice", "start('practice')"),
         binding("library.exam", "start('exam')"),
         binding("library.progress", "progress"),
+        binding("library.join_group", "join_group"),
         binding("library.back", "app.pop_screen"),
     ]
 
@@ -158,10 +164,31 @@ class LibraryScreen(Screen[None]):
             return
         self.enter(sitting)
 
-    def enter(self, sitting: Sitting) -> None:
+    def enter(self, sitting: Sitting, group: GroupSitting | None = None) -> None:
         from tui.screens.drill_room import DrillRoomScreen
 
-        self.app.push_screen(DrillRoomScreen(sitting), callback=lambda _: self.fill_table())
+        self.app.push_screen(DrillRoomScreen(sitting, group), callback=lambda _: self.fill_table())
+
+    def action_join_group(self) -> None:
+        self.app.push_screen(JoinGroupScreen(self.trainee.name), callback=self.join_group)
+
+    def join_group(self, code: str | None) -> None:
+        """Join (or rejoin) the trainer's session: the drill room then runs on the shared clock."""
+        from drills.session import ReplayMismatch
+        from scoring.groups import join_session
+        from scoring.records import RecordsError
+
+        if code is None:
+            return
+        try:
+            group = join_session(self.app.records, code, self.trainee.name, self.app.policy, time.time())
+        except RecordsError as error:
+            self.notify(self.app.t(f"records.error.{error.code}", **error.details), severity="error", timeout=8)
+            return
+        except ReplayMismatch:
+            self.notify(self.app.t("start.cannot_resume"), severity="error")
+            return
+        self.enter(group.sitting, group)
 
     def action_progress(self) -> None:
         self.app.show_progress()

@@ -24,6 +24,7 @@ class StartScreen(Screen[None]):
     BINDINGS = [
         binding("start.language", "switch_language"),
         binding("start.progress", "progress"),
+        binding("start.trainer", "trainer"),
     ]
 
     def __init__(self) -> None:
@@ -131,6 +132,8 @@ class StartScreen(Screen[None]):
         from tui.screens.drill_room import DrillRoomScreen
 
         attempt = self.interrupted
+        if attempt is not None and self.rejoin_group(attempt):
+            return
         drill_file = self.app.library.find(attempt.drill, attempt.language) if attempt else None
         try:
             if attempt is None or drill_file is None:
@@ -142,6 +145,31 @@ class StartScreen(Screen[None]):
         self.query_one("#interrupted").add_class("hidden")
         self.app.push_screen(DrillRoomScreen(sitting))
 
+    def rejoin_group(self, attempt: Attempt) -> bool:
+        """An attempt from a group drill resumes on the session's shared clock, not alone."""
+        import time
+
+        from drills.session import ReplayMismatch
+        from scoring.group_reports import session_of_attempt
+        from scoring.groups import join_session
+        from scoring.records import RecordsError
+        from tui.screens.drill_room import DrillRoomScreen
+
+        session = session_of_attempt(self.app.records.db, attempt.id)
+        if session is None:
+            return False
+        try:
+            group = join_session(self.app.records, session.code, self.app.trainee.name, self.app.policy, time.time())
+        except RecordsError as error:
+            self.notify(self.app.t(f"records.error.{error.code}", **error.details), severity="error")
+            return True
+        except ReplayMismatch:
+            self.notify(self.app.t("start.cannot_resume"), severity="error")
+            return True
+        self.query_one("#interrupted").add_class("hidden")
+        self.app.push_screen(DrillRoomScreen(group.sitting, group))
+        return True
+
     @on(Button.Pressed, "#close-interrupted")
     def close_interrupted(self) -> None:
         if self.interrupted is not None:
@@ -152,6 +180,16 @@ class StartScreen(Screen[None]):
 
     def action_switch_language(self) -> None:
         self.app.switch_language()
+
+    def action_trainer(self) -> None:
+        """The trainer passphrase, then the trainer's desk."""
+        from tui.screens.trainer_home import TrainerHomeScreen
+        from tui.screens.trainer_sign_in import TrainerSignInScreen
+
+        def signed_in(trainer) -> None:
+            if trainer is not None:
+                self.app.push_screen(TrainerHomeScreen(trainer))
+        self.app.push_screen(TrainerSignInScreen(), callback=signed_in)
 
     def action_progress(self) -> None:
         """The highlighted trainee's progress (the list is where a trainee is picked)."""

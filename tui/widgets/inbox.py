@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import OptionList, Static
@@ -13,18 +14,26 @@ from drills.scenario import Expectation
 from drills.timing import clock_text
 from tui.safe_text import literal
 
+if TYPE_CHECKING:
+    from scoring.groups import GroupSession
+
 CHANNEL_MARK = {"phone": "☎", "spot_check": "☎", "fax": "▤", "telegram": "▦", "visitor": "☺", "message": "✉", "instruction": "✎"}
 URGENT = {ItemState.ringing: "bold red", ItemState.waiting: "bold yellow", ItemState.in_tray: "yellow",
           ItemState.unread: "yellow", ItemState.missed: "red", ItemState.active: ""}
 
 
 class DrillClock(Static):
-    def show(self, drill: Drill, t, mode: str) -> None:
+    def show(self, drill: Drill, t, mode: str, group: GroupSession | None = None) -> None:
+        """The drill time, speed, state and mode; in a group drill, the join code and the session's state."""
         state = t("room.paused") if drill.paused else ("▶" if not drill.ended else t("room.over"))
+        if group is not None and group.state == "waiting":
+            state = t("room.group_waiting_short")
         line = Text()
         line.append(f" {clock_text(drill.scenario, drill.now, with_seconds=True)} ", style="bold reverse")
         line.append(f"  ×{drill.speed:g}  {state}  ", style="bold")
         line.append(t(f"mode.{mode}"), style="italic")
+        if group is not None:
+            line.append("  " + t("room.group_code", code=group.code), style="bold")
         self.update(line)
 
 
