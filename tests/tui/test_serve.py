@@ -2,8 +2,9 @@
 
 The browser test starts ``dutydrill serve`` on a free loopback port, drives Debian's
 Chromium over the DevTools protocol (a websocket, with aiohttp's client), types the
-access code and a trainee's name into the terminal page, starts a practice drill, answers
-the first call, and checks the records.
+access code and a trainee's name into the terminal page, joins the group drill a trainer
+opened (from the test, as from another terminal) with its code, answers the call the
+trainer fires, and checks the records.
 textual-serve draws on a canvas, so the page's text is read from the bytes its websocket
 delivered to the terminal, captured by a hook the test adds to the page.
 """
@@ -31,6 +32,7 @@ from tui.cli import main
 from tui.commands.serve import app_command, generate_code, is_loopback, public_url
 from tui.screens.access import ACCESS_CODE_ENV
 from tui.settings import Settings
+from scoring.trainers import Trainer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -280,12 +282,26 @@ def chromium(tmp_path, chromium_installed):
         stop(process)
 
 
-async def test_a_trainee_signs_in_and_answers_a_call_in_a_browser(served, chromium, tmp_path):  # the browser closes first
+def open_group_drill(database: Path) -> tuple[Trainer, int, str]:
+    """The trainer's side, from another terminal: a started group drill on the served database."""
+    from scoring.groups import open_session, start_session
+    from scoring.records import RecordsStore, open_records
+    from tui.content import current_library
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    trainer = Trainer.set_first_passphrase(RecordsStore(open_records(database), lambda: "2026-11-27T10:00:00"), "值班室-教员-2026")
+    session = open_session(trainer, current_library().find("night-mine-flood", "zh"), 9, "practice")
+    start_session(trainer, session.id, time.time())
+    return trainer, session.id, session.code
+
+
+async def test_a_trainee_joins_a_group_drill_and_answers_a_call_in_a_browser(served, chromium, tmp_path):  # the browser closes first
     import aiohttp
 
-    from scoring.records import RecordsStore, open_records
+    from scoring.groups import fire_inject
 
     url, database = served
+    trainer, session_id, join_code = open_group_drill(database)
     async with aiohttp.ClientSession() as session, session.ws_connect(chromium, max_msg_size=0) as socket_:
         page = DevTools(socket_)
         await page.send("Page.enable")
@@ -316,21 +332,25 @@ async def test_a_trainee_signs_in_and_answers_a_call_in_a_browser(served, chromi
         await page.key("Enter", 13)  # the new trainee, highlighted: the drill library opens
         seen = await page.wait_for_text("演练库", after=len(seen))
         await asyncio.sleep(0.5)
-        await page.send("Input.insertText", text="p")  # practise the highlighted drill
-        seen = await page.wait_for_text("待办事项", after=len(seen))
+        await page.send("Input.insertText", text="g")  # join a group drill
+        seen = await page.wait_for_text("加入码", after=len(seen))
         await asyncio.sleep(0.5)
-        await page.key("F8", 119)  # skip to the first event
+        await page.type(join_code.lower())
+        seen = await page.wait_for_text(f"集体演练 {join_code}", after=len(seen))  # the drill room, on the shared clock
+        fire_inject(trainer, session_id, "night_call", time.time())  # the trainer rings everyone now
+        seen = await page.wait_for_text("响铃", after=len(seen))
         await asyncio.sleep(0.5)
         await page.key("F2", 113)  # answer it
         await page.wait_for_text("处理中", after=len(seen))
         await asyncio.sleep(0.5)
         await page.screenshot(tmp_path / "served.png")
 
-    store = RecordsStore(open_records(database), lambda: "2026-11-27T10:00:00")
-    assert [trainee.name for trainee in store.trainees()] == ["王值班"]
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT status FROM attempts").fetchall() == [("running",)]
-        assert db.execute("SELECT count(*) FROM journal WHERE kind = 'action'").fetchone()[0] >= 1
+        assert db.execute("SELECT name FROM trainees").fetchall() == [("王值班",)]
+        assert db.execute("SELECT a.status FROM attempts a JOIN group_members m ON m.attempt_id = a.id"
+                          " WHERE m.session_id = ?", [session_id]).fetchall() == [("running",)]
+        actions = db.execute("SELECT data FROM journal WHERE kind = 'action'").fetchall()
+        assert [json.loads(data)["action"]["kind"] for (data,) in actions] == ["answer"]
     shots = os.environ.get("DUTYDRILL_SCREENSHOTS")
     if shots:  # keep the screenshot to look at
         shutil.copy(tmp_path / "served.png", Path(shots) / "served.png")

@@ -144,7 +144,6 @@ STRINGS: dict[str, str] = {
     "room.group_waiting": "The trainer has not started the group drill yet; please wait.",
     "room.group_paused": "The trainer has paused the group drill; act once it goes on.",
     "room.group_closed": "The group drill is over.",
-    "room.group_clock": "In a group drill the trainer holds the clock: pausing, skipping and finishing are the trainer's.",
     "room.group_waiting_short": "⏳ waiting for the trainer",
     "room.group_code": "group drill {code}",
 }

@@ -144,7 +144,6 @@ STRINGS: dict[str, str] = {
     "room.group_waiting": "教员尚未开始集体演练，请稍候。",
     "room.group_paused": "教员已暂停集体演练，继续后再操作。",
     "room.group_closed": "集体演练已结束。",
-    "room.group_clock": "集体演练的时钟由教员掌握：暂停、跳过和结束都由教员操作。",
     "room.group_waiting_short": "⏳ 等待教员开始",
     "room.group_code": "集体演练 {code}",
 }

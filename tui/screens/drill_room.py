@@ -220,14 +220,13 @@ class DrillRoomScreen(Screen[None]):
     def action_next_item(self, step: int) -> None:
         self.query_one(Inbox).select_next(step)
 
-    def trainer_owns_the_clock(self) -> bool:
-        if self.group is not None:
-            self.notify(self.app.t("room.group_clock"), severity="warning")
-        return self.group is not None
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a group drill the trainer holds the clock: pause, skip and finish show dimmed and do nothing."""
+        if self.group is not None and action in ("pause", "skip", "finish"):
+            return None
+        return True
 
     def action_pause(self) -> None:
-        if self.trainer_owns_the_clock():
-            return
         if self.drill.paused:
             self.drill.resume()
         else:
@@ -235,15 +234,11 @@ class DrillRoomScreen(Screen[None]):
         self.last_tick = time.monotonic()
 
     def action_skip(self) -> None:
-        if self.trainer_owns_the_clock():
-            return
         if not self.drill.skip_to_next():
             self.notify(self.app.t("room.cannot_skip"), severity="warning")
 
     def action_finish(self) -> None:
         """F10 twice within a few seconds: a drill is not ended by one stray key."""
-        if self.trainer_owns_the_clock():
-            return
         now = time.monotonic()
         if self.finish_asked_at is None or now - self.finish_asked_at > FINISH_CONFIRM_SECONDS:
             self.finish_asked_at = now
