@@ -66,6 +66,7 @@ class GroupConsoleScreen(Screen[None]):
         self.scenario: Scenario = session_drill_file(trainer.db, self.session).scenario
         self.close_asked_at: float | None = None
         self.status_failed = False
+        self.member_count = 0
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.language)
@@ -93,7 +94,8 @@ class GroupConsoleScreen(Screen[None]):
         self.query_one("#console-heading", Static).update(literal(t(
             "console.heading", code=session.code, drill=self.scenario.title, state=t(f"group.state.{session.state}"),
             clock=clock, speed=f"{session.speed:g}", mode=t(f"mode.{session.mode}"))))
-        self.query_one("#console-join", Static).update(t(f"console.hint.{session.state}", code=session.code))
+        self.query_one("#console-join", Static).update(
+            t(f"console.hint.{session.state}", code=session.code) + "  " + t("console.members", count=self.member_count))
 
     @work(thread=True, exclusive=True, group="console-status")
     def load_status(self) -> None:
@@ -120,9 +122,8 @@ class GroupConsoleScreen(Screen[None]):
             table.add_row(*(literal(cell) for cell in cells), key=str(member["attempt"]))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
-        self.query_one("#console-join", Static).update(
-            t(f"console.hint.{self.session.state}", code=self.session.code)
-            + "  " + t("console.members", count=len(status["members"])))
+        self.member_count = len(status["members"])
+        self.show_heading()
 
     def status_unavailable(self, reason: str) -> None:
         if not self.status_failed:
