@@ -42,7 +42,7 @@ async def join_from_the_library(app, pilot, code: str) -> None:
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 async def test_a_trainee_joins_answers_and_is_debriefed_when_the_trainer_closes(language, make_app, records, trainer, builtin_library):
-    session = open_session(trainer, builtin_library.find("night-mine-flood", language), 11, "practice")
+    session = open_session(trainer, builtin_library.find("night-mine-flood", language), 11, "practice", speed=12)
     start_session(trainer, session.id, time.time())
     app = make_app(language)
     app.trainee = records.add_trainee("学员" if language == "zh" else "Trainee")
@@ -51,7 +51,8 @@ async def test_a_trainee_joins_answers_and_is_debriefed_when_the_trainer_closes(
         await wait_for(pilot, lambda: isinstance(app.screen, DrillRoomScreen))
         room = app.screen
         assert room.group is not None and room.group.session.id == session.id
-        assert session.code in str(room.query_one("#drill-clock").render())
+        clock_line = str(room.query_one("#drill-clock").render())
+        assert session.code in clock_line and f"×{session.speed:g}" in clock_line
 
         await pilot.press("f7")  # the trainee cannot pause a group drill
         await pilot.pause()

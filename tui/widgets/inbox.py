@@ -30,7 +30,8 @@ class DrillClock(Static):
             state = t("room.group_waiting_short")
         line = Text()
         line.append(f" {clock_text(drill.scenario, drill.now, with_seconds=True)} ", style="bold reverse")
-        line.append(f"  ×{drill.speed:g}  {state}  ", style="bold")
+        speed = group.speed if group is not None else drill.speed  # a group drill runs at the session's speed
+        line.append(f"  ×{speed:g}  {state}  ", style="bold")
         line.append(t(f"mode.{mode}"), style="italic")
         if group is not None:
             line.append("  " + t("room.group_code", code=group.code), style="bold")
