@@ -15,9 +15,11 @@ from textual.widgets import Input, TextArea
 
 from drills.playbook import built_in_playbook, run_playbook
 from scoring.sitting import Sitting
+from scoring.trainers import Trainer, attest_attempt
 from tui.screens.debrief import DebriefScreen
 from tui.screens.drill_room import DrillRoomScreen
 from tui.screens.progress import ProgressScreen
+from tui.screens.readiness import ReadinessScreen
 from tui.screens.rulebook import RulebookScreen
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -111,3 +113,19 @@ async def test_rulebook(language, make_app):
         await app.push_screen(RulebookScreen(section="report.time-limits"))
         await pilot.pause(0.5)
         await check(app, pilot, f"rulebook-{language}")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_readiness_board(language, make_app, records, sat):
+    _, attempt = sat
+    attest_attempt(records.db, attempt(language), "pin")  # an exam that counts, valid until 2027-11-27
+    trainer = Trainer.set_first_passphrase(records, "值班室-教员-2026")
+    for name, cohort in (("李娜", "2026年第一期"), ("赵强", "2026年第一期"), ("陈静", "2026年第二期")):
+        trainer.add_trainee(name, "县委办公室", cohort)
+    trainer.clear_by_hand("陈静", datetime.date(2027, 12, 31), "已在市委办值班三年")
+    app = make_app(language)
+    async with app.run_test(size=SIZE) as pilot:
+        # A year on: the exam is about to run out.
+        await app.push_screen(ReadinessScreen(trainer, today=datetime.date(2027, 11, 10)))
+        await pilot.pause()
+        await check(app, pilot, f"readiness-{language}")

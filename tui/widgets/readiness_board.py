@@ -113,7 +113,7 @@ class BoardTable(DataTable):
             self.show(*self._shown)
 
     def _style(self, name: str):
-        return self.get_component_rich_style(f"board--{name}")
+        return self.get_component_rich_style(f"board--{name}", partial=True)  # colour only: the cursor row keeps its background
 
     def _heading(self, cohort: Cohort, today: datetime.date) -> list[Text]:
         language = self.language
