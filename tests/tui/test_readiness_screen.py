@@ -227,9 +227,13 @@ async def test_the_board_is_read_again_when_it_comes_back(make_app, trainer, coh
     app = make_app("en")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_board(app, pilot, trainer)
+        await detail_of(screen, pilot, "赵强")
         await app.push_screen(Screen())  # say, the trainer's screen where a clearance is made
         trainer.clear_by_hand("孙磊", datetime.date(2026, 9, 30), "transferred from the city duty room")
         app.pop_screen()
         await pilot.pause()
         assert rows(screen)[-1] == ["  孙磊", "Cleared by hand", "2026-09-30", ""]
         assert "4 cleared" in shown(screen.query_one("#readiness-summary"))
+        # The cursor stays with the trainee it was on.
+        assert rows(screen)[screen.query_one(BoardTable).cursor_row][0] == "  赵强"
+        assert shown(screen.query_one("#readiness-detail")).startswith("赵强")
