@@ -4,6 +4,8 @@ The interface words the table (headings and cells in its language) and hands it 
 a ``Table``; this module only writes files, so it never needs the interface's text.
 CSV files start with a UTF-8 byte-order mark, without which Excel and WPS show Chinese
 as mojibake; the XLSX is written by XlsxWriter, a real Office Open XML workbook.
+Names and reasons are typed by people: no cell may turn into a formula or a link that a
+spreadsheet program would run (CSV cells starting with ``= + - @`` get an apostrophe).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def csv_text(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
-    writer.writerows([_plain(cell) for cell in row] for row in table.rows)
+    writer.writerows([_inert(cell) for cell in row] for row in table.rows)
     return buffer.getvalue()
 
 
@@ -63,7 +65,8 @@ def write_xlsx(table: Table, path: Path) -> None:
 def _xlsx(table: Table, path: Path) -> None:
     import xlsxwriter  # only the spreadsheet export needs it; it slows every start-up otherwise
 
-    workbook = xlsxwriter.Workbook(str(path))
+    # Strings stay strings: by default XlsxWriter writes "=…" as a live formula and "http…" as a link.
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     try:
         sheet = workbook.add_worksheet(_sheet_name(table.title))
         heading = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
@@ -109,6 +112,12 @@ def _plain(cell: Cell) -> str:
     if isinstance(cell, datetime.date):
         return cell.isoformat()
     return str(cell)
+
+
+def _inert(cell: Cell) -> str:
+    """A CSV cell as text that Excel and WPS show rather than run as a formula."""
+    text = _plain(cell)
+    return "'" + text if isinstance(cell, str) and text[:1] in ("=", "+", "-", "@") else text
 
 
 def display_width(text: str) -> int:

@@ -69,3 +69,23 @@ def test_the_json_board_is_coded():
     assert data == {"date": "2026-06-01", "trainees": [{
         "trainee": "李娜", "unit": "县委办", "cohort": None, "status": "not_yet", "valid_until": None, "last_exam": "2026-05-01",
         "missing": [{"code": "competency_below", "competency": "escalation", "minimum_percent": 80, "best_percent": 70}]}]}
+
+
+TYPED_BY_PEOPLE = Table(title="board", columns=["name", "reason", "score"],
+                        rows=[["=HYPERLINK(\"http://evil.example\",\"click\")", "+1 cleared by hand", -3],
+                              ["@SUM(A1:A2)", "http://example.org/rules", 80]])
+
+
+def test_names_and_reasons_never_become_formulas_or_links_in_the_xlsx(tmp_path):
+    path = tmp_path / "board.xlsx"
+    write_xlsx(TYPED_BY_PEOPLE, path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
+    assert sheet["A3"].data_type == "s" and sheet["B2"].value == "+1 cleared by hand"
+    assert sheet["B3"].hyperlink is None and sheet["C2"].value == -3
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe():
+    rows = list(csv.reader(io.StringIO(csv_text(TYPED_BY_PEOPLE))))
+    assert rows[1] == ["'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1 cleared by hand", "-3"]
+    assert rows[2] == ["'@SUM(A1:A2)", "http://example.org/rules", "80"]
