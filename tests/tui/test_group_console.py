@@ -162,3 +162,22 @@ async def test_a_refused_control_is_said_not_raised(make_app, records):
         await pilot.pause()
         assert session_by_id(records.db, session.id).state == "waiting"
         assert any("not started" in str(n.message) or session.code in str(n.message) for n in app._notifications)
+
+
+async def test_the_trainer_desk_opens_the_readiness_board(make_app, records):
+    from tui.screens.readiness import ReadinessScreen
+
+    Trainer.set_first_passphrase(records, PASSPHRASE)
+    records.add_trainee("王值班")
+    app = make_app("zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        await pilot.press("f4")
+        await pilot.pause()
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await wait_for(pilot, lambda: isinstance(app.screen, TrainerHomeScreen))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadinessScreen))
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrainerHomeScreen))
