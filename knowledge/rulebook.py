@@ -41,10 +41,11 @@ def section_hash(source: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
-def read_utf8(path: Path) -> tuple[str | None, Problem | None]:
-    """The file's text, or a problem saying why it cannot be read as UTF-8."""
+def read_utf8(path: Path, data: bytes | None = None) -> tuple[str | None, Problem | None]:
+    """The file's text (``data`` if already read), or a problem saying why it cannot be read as UTF-8."""
     try:
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except OSError as error:
         return None, Problem(path, 1, "unreadable", f"cannot read the file: {error.strerror or error}")
     try:
@@ -55,9 +56,9 @@ def read_utf8(path: Path) -> tuple[str | None, Problem | None]:
         return None, Problem(path, line, "encoding", message)
 
 
-def parse_file(path: Path, language: str) -> ParsedFile:
-    """Parse one rulebook file; everything wrong with it is in ``problems``."""
-    text, problem = read_utf8(path)
+def parse_file(path: Path, language: str, data: bytes | None = None) -> ParsedFile:
+    """Parse one rulebook file (its bytes if already read); everything wrong with it is in ``problems``."""
+    text, problem = read_utf8(path, data)
     if text is None:
         return ParsedFile(None, problems=[problem] if problem else [])
     front = read_front_matter(normalize_newlines(text), path)
@@ -126,16 +127,27 @@ def _usable_id(heading: Heading, document_id: str, path: Path, line: int, proble
     return heading.id
 
 
-def load_rulebook(directory: Path | str | None = None, language: str = "zh") -> Rulebook:
-    """Load every ``*.md`` file of one language edition (files in name order)."""
+def load_rulebook(directory: Path | str | None = None, language: str = "zh", cache_folder: Path | str | None = None) -> Rulebook:
+    """Load every ``*.md`` file of one language edition (files in name order).
+
+    With a ``cache_folder``, a file whose bytes are unchanged since it was last parsed is
+    read from the cache there instead of parsed again (see knowledge/section_cache.py);
+    the result is the same either way, and a cache that cannot be used is simply skipped.
+    """
     root = Path(directory) if directory is not None else RULEBOOK_DIRECTORY
     edition = root / language
     rulebook = Rulebook(language=language, directory=root)
     if not edition.is_dir():
         rulebook.problems.append(Problem(edition, 1, "missing-edition", f"no {language} edition: the folder {edition} does not exist"))
         return rulebook
-    for path in sorted(edition.glob("*.md")):
-        parsed = _without_garbage_collection(parse_file, path, language)
+    paths = sorted(edition.glob("*.md"))
+    if cache_folder is not None:
+        from knowledge.section_cache import load_parsed_files  # noqa: PLC0415 (only with a cache)
+
+        parsed_files = load_parsed_files(paths, language, cache_folder, _parse_without_garbage_collection)
+    else:
+        parsed_files = [_parse_without_garbage_collection(path, language) for path in paths]
+    for path, parsed in zip(paths, parsed_files):
         rulebook.problems.extend(parsed.problems)
         if parsed.document is None:
             continue
@@ -154,6 +166,10 @@ def load_rulebook(directory: Path | str | None = None, language: str = "zh") -> 
     return rulebook
 
 
+def _parse_without_garbage_collection(path: Path, language: str, data: bytes | None = None) -> ParsedFile:
+    return _without_garbage_collection(parse_file, path, language, data)
+
+
 def _without_garbage_collection(function, *arguments):
     # Parsing allocates a few hundred thousand short-lived tokens with no cycles among
     # them; cyclic collections during it find nothing and cost about 5 % of the load.
@@ -170,14 +186,17 @@ _cache: dict[tuple[Path, str], tuple[tuple, Rulebook]] = {}
 
 
 def cached_rulebook(language: str = "zh", directory: Path | str | None = None) -> Rulebook:
-    """``load_rulebook`` memoized until a file in the edition is added, removed or changed."""
+    """``load_rulebook`` memoized until a file in the edition is added, removed or changed,
+    with unchanged files read from the on-disk cache in the data folder."""
     root = Path(directory) if directory is not None else RULEBOOK_DIRECTORY
     key = (root.resolve(), language)
     signature = _edition_signature(root / language)
     cached = _cache.get(key)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    rulebook = load_rulebook(root, language)
+    from knowledge.cache_store import default_cache_folder  # noqa: PLC0415
+
+    rulebook = load_rulebook(root, language, default_cache_folder())
     _cache[key] = (signature, rulebook)
     return rulebook
 

@@ -21,16 +21,25 @@ one with as many occurrences, by at most a factor of two. Title matches come fir
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
+from contextlib import suppress
 from bisect import bisect_right
 from dataclasses import dataclass
 from heapq import nlargest
+from itertools import repeat
 from math import log2
+from pathlib import Path
 
+from knowledge.cache_store import default_cache_folder
 from knowledge.model import Rulebook, Section
+from knowledge.postings import PostingsReader, open_postings
+from knowledge.ranking import matched_with_postings, ranked_with_postings
 from knowledge.snippets import Snippet, build_snippet, find_spans
 
 DEFAULT_LIMIT = 20
+POSTINGS_THRESHOLD = 300_000  # folded characters (about 0.8 MB of Chinese Markdown); below it a scan is ~1 ms
+DEFAULT_CACHE = object()  # SearchIndex's default: the cache folder of knowledge.cache_store
 MAX_QUERY_CHARACTERS = 200
 _SEPARATOR = "\x00"  # no term can hold it (control characters are refused), so no match spans two sections
 _FULL_WIDTH_CHARACTER = re.compile("[\uff01-\uff5e\u3000]")
@@ -108,9 +117,15 @@ class SearchResults:
 
 
 class SearchIndex:
-    """An in-memory index of one rulebook edition; build once, search many times."""
+    """An index of one rulebook edition; build once, search many times from any thread.
 
-    def __init__(self, rulebook: Rulebook) -> None:
+    A large edition (``POSTINGS_THRESHOLD`` characters and more) is searched through
+    unigram and bigram postings kept in the on-disk cache (knowledge/postings.py); a small
+    one, or one with no usable cache, by scanning the folded text. Both give the same
+    results; ``use_postings`` forces either, ``cache_folder`` moves the cache (None: none).
+    """
+
+    def __init__(self, rulebook: Rulebook, cache_folder: Path | str | None | object = DEFAULT_CACHE, use_postings: bool | None = None) -> None:
         self.rulebook = rulebook
         self._sections: list[Section] = list(rulebook.sections.values())
         starts: list[int] = []
@@ -128,19 +143,68 @@ class SearchIndex:
         self._title_ends = title_ends
         self._brevity = [5 + 5 / (1 + len(text) / 2000) for text in folded]
         self._corpus = _SEPARATOR.join(folded)
+        # Title matches outrank the rest only if no section can score 100 without one.
+        self._tiers_hold = all(brevity * log2(1 + len(text)) + 1 < 100 for brevity, text in zip(self._brevity, folded, strict=True))
+        self._postings: PostingsReader | None = None
+        if use_postings is None:
+            use_postings = len(self._corpus) >= POSTINGS_THRESHOLD
+        if use_postings:
+            folder = default_cache_folder() if cache_folder is DEFAULT_CACHE else cache_folder
+            edition = f"{Path(rulebook.directory).resolve()}|{rulebook.language}"
+            title_lengths = [len(section.title) for section in self._sections]
+            self._postings = open_postings(folder, self._corpus, folded, title_lengths, self._brevity, edition)  # type: ignore[arg-type]
+
+    @property
+    def uses_postings(self) -> bool:
+        return self._postings is not None
 
     def matching_ids(self, query: str) -> list[str]:
         """Every matching section id in document order (no ranking, no limit)."""
         terms = parse_query(query)
+        if self._postings is not None:
+            with suppress(sqlite3.Error):
+                matched = self._matched(terms)
+                return [self._sections[index].id for index in sorted(matched[0])]
+            self._postings = None
         return [self._sections[index].id for index, _ in self._scored_matches(terms)]
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
         """Rank the sections containing every term; snippets for the top ``limit`` only."""
         terms = parse_query(query)
-        scored = self._scored_matches(terms)
-        best = nlargest(max(limit, 0), scored, key=lambda item: (item[1], -item[0]))
+        limit = max(limit, 0)
+        best: list[tuple[int, float]] | None = None
+        if self._postings is not None:
+            try:
+                best, total = ranked_with_postings(self, self._postings, terms, limit)
+            except sqlite3.Error:  # the cache went away under us: scan from now on
+                self._postings = None
+        if best is None:
+            scored = self._scored_matches(terms)
+            best = nlargest(limit, scored, key=lambda item: (item[1], -item[0]))
+            total = len(scored)
         hits = tuple(self._hit(index, round(score, 3), terms) for index, score in best)
-        return SearchResults(tuple(terms), hits, len(scored))
+        return SearchResults(tuple(terms), hits, total)
+
+    def _matched(self, terms: list[str]) -> tuple[set[int], list]:
+        return matched_with_postings(self, self._postings, terms)  # type: ignore[arg-type]
+
+    def score(self, index: int, terms: list[str]) -> float:
+        """The score of one section that contains every term (the formula in the module docstring),
+        computed exactly as ``_scored_matches`` does."""
+        primary = max(terms, key=len)
+        corpus, start, end, title_end = self._corpus, self._starts[index], self._ends[index], self._title_ends[index]
+        position = corpus.find(primary, start, end)
+        occurrences = corpus.count(primary, position, end)
+        strength = _LOG2[occurrences] if occurrences < 256 else log2(1 + occurrences)
+        in_title = 1 if position < title_end else 0
+        for term in terms:
+            if term == primary:
+                continue
+            first = corpus.find(term, start, end)
+            occurrences = corpus.count(term, first, end)
+            strength += _LOG2[occurrences] if occurrences < 256 else log2(1 + occurrences)
+            in_title += first < title_end
+        return 100 * in_title + self._brevity[index] * strength / len(terms) + 100 / (100 + position - start)
 
     def _scored_matches(self, terms: list[str]) -> list[tuple[int, float]]:
         # The longest term is usually the rarest: jump through its matches and check
@@ -170,6 +234,20 @@ class SearchIndex:
             position = find(primary, end)
         return matches
 
+    def scores(self, sections: list[int], terms: list[str]) -> list[float]:
+        """``score`` of each section, with the per-section searching done in C for one term."""
+        if len(terms) != 1:
+            return [self.score(index, terms) for index in sections]
+        term, corpus, log_table = terms[0], self._corpus, _LOG2
+        starts = list(map(self._starts.__getitem__, sections))
+        ends = list(map(self._ends.__getitem__, sections))
+        positions = list(map(corpus.find, repeat(term), starts, ends))
+        counts = map(corpus.count, repeat(term), positions, ends)
+        title_ends = map(self._title_ends.__getitem__, sections)
+        brevities = map(self._brevity.__getitem__, sections)
+        return [100 * (1 if position < title_end else 0) + brevity * (log_table[count] if count < 256 else log2(1 + count)) / 1 + 100 / (100 + position - start)
+                for position, start, title_end, brevity, count in zip(positions, starts, title_ends, brevities, counts)]
+
     def _hit(self, index: int, score: float, terms: list[str]) -> SearchHit:
         section = self._sections[index]
         document = self.rulebook.documents.get(section.document)
@@ -186,4 +264,3 @@ class SearchIndex:
             snippet=build_snippet(section.text, folded_text, terms),
             title_spans=find_spans(folded_title, terms),
         )
-

@@ -4,6 +4,7 @@ matched spans as offsets (for a UI that styles them) and a marked form (for text
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MARK_OPEN = "【"
@@ -12,7 +13,9 @@ SNIPPET_COLUMNS = 80  # terminal columns: about 40 Chinese or 80 Latin character
 LEADING_COLUMNS = 24  # shown before the first match
 WORD_ALIGNMENT = 12  # at most this many characters dropped to avoid cutting a Latin word
 ELLIPSIS = "…"
-_ONE_LINE = str.maketrans("\n\t\r", "   ")
+WIDE_FROM = 0x1100  # from here on a character takes two terminal columns
+_WIDE_CHARACTER = chr(WIDE_FROM)
+_NARROW = re.compile(f"[\\x00-\\u{WIDE_FROM - 1:04x}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,7 @@ def build_snippet(text: str, folded: str, terms: list[str], columns: int = SNIPP
         start = min(start, _columns_back(text, end, columns))
     start, end = _align_to_words(text, start, end, first)
     spans = find_spans(folded, terms, start, end) if firsts else ()
-    window = text[start:end].translate(_ONE_LINE)
+    window = text[start:end].replace("\n", " ").replace("\t", " ").replace("\r", " ")  # one line
     if start > 0:
         window = ELLIPSIS + window
         spans = tuple((span_start + 1, span_end + 1) for span_start, span_end in spans)
@@ -78,23 +81,39 @@ def build_snippet(text: str, folded: str, terms: list[str], columns: int = SNIPP
 
 
 def _width(character: str) -> int:
-    return 2 if ord(character) >= 0x1100 else 1  # CJK takes two terminal columns
+    return 2 if ord(character) >= WIDE_FROM else 1  # CJK takes two terminal columns
+
+
+def _fitting(chunk: str, columns: int) -> int:
+    """How many characters from the start of ``chunk`` fit in ``columns`` terminal columns."""
+    if not chunk:
+        return 0
+    if max(chunk) < _WIDE_CHARACTER:
+        return min(len(chunk), columns)
+    # Take as many characters as fit even if all are wide, count what they used, repeat:
+    # a few C-level steps instead of a Python loop per character.
+    taken = used = 0
+    while taken < len(chunk):
+        room = columns - used
+        if room >= 2:
+            piece = chunk[taken : taken + room // 2]
+            taken += len(piece)
+            used += 2 * len(piece) - len(_NARROW.findall(piece))
+        elif room == 1 and chunk[taken] < _WIDE_CHARACTER:
+            return taken + 1
+        else:
+            break
+    return taken
 
 
 def _columns_back(text: str, position: int, columns: int) -> int:
-    used = 0
-    while position > 0 and used + _width(text[position - 1]) <= columns:
-        position -= 1
-        used += _width(text[position])
-    return position
+    """The start of the longest run ending at ``position`` that fits in ``columns``."""
+    return position - _fitting(text[max(0, position - columns) : position][::-1], columns)
 
 
 def _columns_forward(text: str, position: int, columns: int) -> int:
-    used = 0
-    while position < len(text) and used + _width(text[position]) <= columns:
-        used += _width(text[position])
-        position += 1
-    return position
+    """The end of the longest run starting at ``position`` that fits in ``columns``."""
+    return position + _fitting(text[position : position + columns], columns)
 
 
 def _align_to_words(text: str, start: int, end: int, first: int) -> tuple[int, int]:

@@ -1,0 +1,216 @@
+"""Character n-gram postings (one to three characters) of a rulebook edition, kept in the
+on-disk cache.
+
+For every gram (one to three characters) occurring in a section's folded title and text,
+two lists of integer keys: the sections containing the gram, and the sections whose
+title contains it. A key packs the section's number with a ceiling on the score that a
+term can reach in it through occurrences, ``brevity × log2(1 + occurrences of the gram)``
+(any term containing the gram occurs at most as often), ``(SCORE_CAP - ceiling) << shift
+| section``; so a list sorted by key runs from the highest ceiling down, ties in document
+order. The search visits a list in that order and stops as soon as no later section can
+beat the ones found (knowledge/ranking.py), and intersects lists to find candidates for
+longer terms.
+
+Building them costs seconds of Python for a 10 MB rulebook, so they are built once per
+edition text (the key is a hash of the folded text), one gram length at a time to bound
+memory, and read a chunk of grams at a time from SQLite, each thread through its own
+read-only connection. With no usable cache the search scans the text (same results).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import sys
+import threading
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict, deque
+from functools import partial
+from itertools import accumulate, repeat
+from math import ceil, log2
+from operator import add, and_
+from pathlib import Path
+
+from knowledge.cache_store import BUSY_TIMEOUT, CacheStore, open_store
+
+FORMAT = "postings 4"
+GRAM_MAX = 3  # postings are kept for grams of one to this many characters
+SCORE_CAP = 65535  # a key's ceiling at this cap means "no bound"
+SCORE_STEPS = 64  # ceilings are kept in 1/64 points
+_MEMO_GRAMS = 256  # grams kept decoded in memory per index (typing repeats prefixes)
+_CHUNK_GRAMS = 256  # grams per stored chunk, at most
+_CHUNK_BYTES = 32_768  # or fewer, once their postings take this many bytes
+_OFFSET_TYPECODE = "I" if array("I").itemsize == 4 else "L"
+
+
+def index_key(corpus: str, shift: int) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\x00{sys.byteorder}\x00{shift}\x00".encode())
+    digest.update(corpus.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def shift_for(sections: int) -> int:
+    return 16 if sections <= 1 << 16 else 32
+
+
+def typecode_for(shift: int) -> str:
+    return _OFFSET_TYPECODE if shift == 16 else "Q"
+
+
+def _grams(text: str, length: int):
+    if length == 1:
+        return text
+    if length == 2:
+        return map(add, text, text[1:])
+    return map(add, map(add, text, text[1:]), text[2:])
+
+
+def build_level(length: int, folded: list[str], title_lengths: list[int], brevity: list[float], shift: int) -> tuple[dict[str, array], dict[str, array]]:
+    """(gram → keys of the sections containing it, gram → keys of those with it in the title)
+    for the grams of one length, keys in document order."""
+    new_list = partial(array, typecode_for(shift))
+    postings: defaultdict[str, array] = defaultdict(new_list)
+    titles: defaultdict[str, array] = defaultdict(new_list)
+    for number, text in enumerate(folded):
+        counts = Counter(_grams(text, length))
+        if not counts:
+            continue
+        base = (SCORE_CAP << shift) | number
+        # The key of each count in this section (a section holds few distinct counts).
+        keys_by_count = [base - (score_ceiling(brevity[number], count) << shift) for count in range(max(counts.values()) + 1)]
+        # postings[gram].append(key) for every gram, looped in C rather than in Python.
+        deque(map(array.append, map(postings.__getitem__, counts), map(keys_by_count.__getitem__, counts.values())), maxlen=0)
+        for gram in set(_grams(text[: title_lengths[number]], length)):
+            titles[gram].append(keys_by_count[counts[gram]])
+    return postings, titles
+
+
+def score_ceiling(brevity: float, count: int) -> int:
+    """``brevity × log2(1 + count)`` in 1/64 points, rounded up (at most SCORE_CAP)."""
+    return min(SCORE_CAP, ceil(brevity * log2(1 + count) * SCORE_STEPS))
+
+
+class PostingsReader:
+    """Reads one edition's postings; ``get`` is safe from any thread.
+
+    Grams of one length are stored sorted, in chunks of consecutive grams (a few hundred,
+    or fewer when their postings are long); ``fences`` name each chunk's first gram."""
+
+    def __init__(self, path: Path, key: str, shift: int, fences: dict) -> None:
+        self.path = path
+        self.key = key
+        self.shift = shift
+        self.mask = (1 << shift) - 1
+        self._typecode = typecode_for(shift)
+        self._fences = {int(length): ([gram for gram, _ in entries], [chunk for _, chunk in entries]) for length, entries in fences.items()}
+        self._local = threading.local()
+        self._memo: dict[str, tuple[array, array] | None] = {}
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+            self._local.connection = connection
+        return connection
+
+    def get(self, gram: str) -> tuple[array, array] | None:
+        """(keys of the sections whose title holds ``gram``, keys of all holding it), or None
+        if no section holds it. Raises sqlite3.Error if the cache went away: see ``search``."""
+        if gram in self._memo:
+            return self._memo[gram]
+        entry = self._read(gram)
+        if len(self._memo) >= _MEMO_GRAMS:
+            self._memo.clear()
+        self._memo[gram] = entry
+        return entry
+
+    def _read(self, gram: str) -> tuple[array, array] | None:
+        firsts, chunks = self._fences.get(len(gram), ((), ()))
+        at = bisect_right(firsts, gram) - 1
+        if at < 0:
+            return None
+        row = self._connection().execute("SELECT grams, offsets, data FROM chunks WHERE key = ? AND chunk = ?", (self.key, chunks[at])).fetchone()
+        if row is None:
+            raise sqlite3.OperationalError("the postings were removed from the cache")
+        grams = row[0].split("\x00")
+        position = bisect_left(grams, gram)
+        if position == len(grams) or grams[position] != gram:
+            return None
+        offsets = array(_OFFSET_TYPECODE)
+        offsets.frombytes(row[1])
+        data = row[2]
+        title, sections = array(self._typecode), array(self._typecode)
+        title.frombytes(data[offsets[2 * position] : offsets[2 * position + 1]])
+        sections.frombytes(data[offsets[2 * position + 1] : offsets[2 * position + 2]])
+        return title, sections
+
+    def sections_of(self, keys: array) -> set[int]:
+        return set(map(and_, keys, repeat(self.mask)))
+
+
+def open_postings(cache_folder: Path | str | None, corpus: str, folded: list[str], title_lengths: list[int], brevity: list[float],
+                  edition: str) -> PostingsReader | None:
+    """The postings of this text from the cache, built and stored first if need be; None
+    when there is no writable cache to keep them in (then the search scans)."""
+    store = open_store(cache_folder)
+    if store is None:
+        return None
+    try:
+        shift = shift_for(len(folded))
+        key = index_key(corpus, shift)
+        found = store.read("SELECT fences FROM indexes WHERE key = ?", (key,))
+        if not found and store.writable and _store(store, key, shift, folded, title_lengths, brevity):
+            found = store.read("SELECT fences FROM indexes WHERE key = ?", (key,))
+        if not found:
+            return None
+        fences = json.loads(found[0][0])
+        store.remember_index(edition, key)
+        return PostingsReader(store.path, key, shift, fences)
+    except (ValueError, TypeError):
+        return None
+    finally:
+        store.close()
+
+
+def _store(store: CacheStore, key: str, shift: int, folded: list[str], title_lengths: list[int], brevity: list[float]) -> bool:
+    """Build the postings one gram length at a time (so only one length is in memory) and
+    write them in one transaction."""
+    fences: dict[int, list[tuple[str, int]]] = {}
+
+    def rows():
+        chunk = 0
+        for length in range(1, GRAM_MAX + 1):
+            postings, titles = build_level(length, folded, title_lengths, brevity, shift)
+            fences[length] = []
+            grams: list[str] = []
+            parts: list[bytes] = []
+            size = 0
+            for gram in sorted(postings):
+                if "\x00" in gram:  # the separator: no query can hold it
+                    continue
+                title = titles.get(gram)
+                parts.append(array(title.typecode, sorted(title)).tobytes() if title else b"")
+                parts.append(array(postings[gram].typecode, sorted(postings[gram])).tobytes())
+                grams.append(gram)
+                size += len(parts[-1]) + len(parts[-2])
+                if len(grams) >= _CHUNK_GRAMS or size >= _CHUNK_BYTES:
+                    yield _chunk_row(key, chunk, grams, parts, fences[length])
+                    chunk, grams, parts, size = chunk + 1, [], [], 0
+            if grams:
+                yield _chunk_row(key, chunk, grams, parts, fences[length])
+                chunk += 1
+            del postings, titles
+
+    return store.write([
+        ("DELETE FROM chunks WHERE key = ?", (key,)),
+        ("INSERT INTO chunks VALUES (?, ?, ?, ?, ?)", rows()),  # type: ignore[list-item]
+        ("INSERT OR REPLACE INTO indexes VALUES (?, ?, ?)", lambda: (key, shift, json.dumps(fences, ensure_ascii=False))),
+    ])
+
+
+def _chunk_row(key: str, chunk: int, grams: list[str], parts: list[bytes], fences: list) -> tuple:
+    fences.append((grams[0], chunk))
+    offsets = array(_OFFSET_TYPECODE, accumulate(map(len, parts), initial=0))
+    return key, chunk, "\x00".join(grams), offsets.tobytes(), b"".join(parts)

@@ -1,0 +1,147 @@
+"""Search through the postings (knowledge/postings.py): the exact matches, and the top
+``limit`` of them by the score of knowledge/search.py, computing as few scores as it can.
+
+Matches: a term of one to three characters has postings listing exactly the sections
+holding it; a longer term's candidates are the sections holding its two rarest trigrams,
+each then checked for the whole term with ``str.find``. Totals and recall are exact.
+
+Ranking: a section with one more term in its title always scores higher (100 points
+against at most ``brevity × log2(1 + its length) + 1`` for the rest, checked per rulebook),
+so only the title tiers needed to fill ``limit`` are scored. Within a tier, a single term's
+sections are visited in the order of their postings' ceilings (of the term, or of its
+rarest trigram, which occurs at least as often), and the visit stops once the next
+section's best possible score, ``ceiling + 1``, is below the ``limit``-th best found.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush, heappushpop
+from itertools import compress, repeat
+from operator import and_, ge
+
+from knowledge.postings import GRAM_MAX, SCORE_CAP, SCORE_STEPS
+
+_MARGIN = 1.000001  # the offset part of a score is at most 1; a hair more for float rounding
+_SCORE_ALL_BELOW = 64  # a tier this small is scored whole rather than visited in order
+
+
+def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], dict[str, set[int]], dict[str, tuple]]:
+    """(every matching section, per term the matching sections with it in the title,
+    per term the (title keys, keys) to visit in order of occurrences)."""
+    plans = []
+    for term in terms:
+        grams = [term] if len(term) <= GRAM_MAX else list(dict.fromkeys(term[at : at + GRAM_MAX] for at in range(len(term) - GRAM_MAX + 1)))
+        entries = []
+        for gram in grams:
+            entry = reader.get(gram)
+            if entry is None:
+                return set(), {}, {}
+            entries.append(entry)
+        entries.sort(key=lambda entry: len(entry[1]))
+        plans.append((term, entries[:2], len(term) <= GRAM_MAX))
+    plans.sort(key=lambda plan: len(plan[1][0][1]))
+    matched: set[int] | None = None
+    for _, entries, _ in plans:
+        for _, keys in entries:
+            if matched is None:
+                matched = reader.sections_of(keys)
+            else:
+                matched.intersection_update(map(and_, keys, repeat(reader.mask)))
+    assert matched is not None
+    corpus, starts, ends, title_ends = index._corpus, index._starts, index._ends, index._title_ends
+    for term, _, exact in plans:
+        if not exact and matched:
+            matched = set(_containing(corpus, term, list(matched), starts, ends))
+    titles: dict[str, set[int]] = {}
+    for term, entries, exact in plans:
+        candidates = reader.sections_of(entries[0][0])
+        for title_keys, _ in entries[1:]:
+            candidates.intersection_update(map(and_, title_keys, repeat(reader.mask)))
+        candidates &= matched
+        titles[term] = candidates if exact else set(_containing(corpus, term, list(candidates), starts, title_ends))
+    return matched, titles, {term: entries[0] for term, entries, _ in plans}
+
+
+def _containing(corpus: str, term: str, sections: list[int], starts: list[int], ends: list[int]):
+    found = map(corpus.find, repeat(term), map(starts.__getitem__, sections), map(ends.__getitem__, sections))
+    return compress(sections, map(ge, found, repeat(0)))
+
+
+def ranked_with_postings(index, reader, terms: list[str], limit: int) -> tuple[list[tuple[int, float]], int]:
+    """The best ``limit`` (section, score) pairs, best first (ties in document order), and the total."""
+    if len(terms) == 1 and len(terms[0]) <= GRAM_MAX and index._tiers_hold:
+        entry = reader.get(terms[0])
+        if entry is None:
+            return [], 0
+        total = len(entry[1])
+        return (_ranked_single(index, reader, terms, None, reader.sections_of(entry[0]), entry, limit) if limit else []), total
+    matched, titles, visit = matched_with_postings(index, reader, terms)
+    if not limit or not matched:
+        return [], len(matched)
+    if not index._tiers_hold:
+        return _best([(section, index.score(section, terms)) for section in matched], limit), len(matched)
+    if len(terms) == 1:  # a longer term: visit its rarest trigram's postings
+        return _ranked_single(index, reader, terms, matched, titles[terms[0]], visit[terms[0]], limit), len(matched)
+    in_title: dict[int, int] = {}
+    for sections in titles.values():
+        for section in sections:
+            in_title[section] = in_title.get(section, 0) + 1
+    tiers: dict[int, list[int]] = {}
+    for section, count in in_title.items():
+        tiers.setdefault(count, []).append(section)
+    scored: list[tuple[int, float]] = []
+    for count in sorted(tiers, reverse=True):
+        scored += [(section, index.score(section, terms)) for section in tiers[count]]
+        if len(scored) >= limit:
+            return _best(scored, limit), len(matched)
+    scored += [(section, index.score(section, terms)) for section in matched if section not in in_title]
+    return _best(scored, limit), len(matched)
+
+
+def _ranked_single(index, reader, terms, matched, in_title, keys, limit) -> list[tuple[int, float]]:
+    """``matched`` is None when the visited postings are the term's own (exact), not a trigram's."""
+    title_keys, all_keys = keys
+    if len(in_title) <= max(limit, _SCORE_ALL_BELOW):
+        best = list(zip(in_title, index.scores(list(in_title), terms)))
+    else:
+        best = _visit(index, reader, title_keys, terms, limit, None if matched is None else in_title, None, 100)
+    if len(best) < limit:
+        rest = limit - len(best)
+        matching = len(all_keys) if matched is None else len(matched)
+        if matching - len(in_title) <= max(rest, _SCORE_ALL_BELOW):
+            others = list((reader.sections_of(all_keys) if matched is None else matched) - in_title)
+            best += zip(others, index.scores(others, terms))
+        else:
+            best += _visit(index, reader, all_keys, terms, rest, matched, in_title, 0)
+    return _best(best, limit)
+
+
+def _visit(index, reader, keys, terms, need, accept, skip, base) -> list[tuple[int, float]]:
+    """The best ``need`` sections of ``keys`` (highest ceilings first) that are in ``accept``
+    (None: all) and not in ``skip``, stopping before the first that cannot beat them.
+    Keys are taken a growing batch at a time so that scores are computed in bulk."""
+    shift, mask = reader.shift, reader.mask
+    heap: list[tuple[float, int]] = []  # (score, -section): the weakest of the best on top
+    position, batch = 0, max(need, 16)
+    while position < len(keys):
+        if len(heap) == need:
+            ceiling = SCORE_CAP - (keys[position] >> shift)
+            if ceiling < SCORE_CAP and base + ceiling / SCORE_STEPS + _MARGIN < heap[0][0]:
+                break
+        sections = [key & mask for key in keys[position : position + batch]]
+        position += batch
+        batch = min(batch * 2, 512)
+        if accept is not None:
+            sections = [section for section in sections if section in accept]
+        if skip:
+            sections = [section for section in sections if section not in skip]
+        for section, score in zip(sections, index.scores(sections, terms)):
+            if len(heap) < need:
+                heappush(heap, (score, -section))
+            elif score >= heap[0][0]:
+                heappushpop(heap, (score, -section))
+    return [(-negative, score) for score, negative in heap]
+
+
+def _best(scored: list[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
+    return sorted(scored, key=lambda item: (-item[1], item[0]))[:limit]
