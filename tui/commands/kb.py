@@ -7,6 +7,7 @@ import json
 
 import click
 
+from knowledge.cache_store import default_cache_folder
 from knowledge.check import check_rulebook
 from knowledge.markdown_text import strip_heading_ids
 from knowledge.model import Rulebook
@@ -29,7 +30,7 @@ def _language(context: click.Context, explicit: str | None) -> str:
 
 
 def _load(directory: str | None, language: str) -> Rulebook:
-    rulebook = load_rulebook(directory, language)
+    rulebook = load_rulebook(directory, language, default_cache_folder())  # unchanged files come from the cache
     if rulebook.problems:
         click.echo(f"warning: the {language} rulebook has {len(rulebook.problems)} problem(s); run `dutydrill kb check`", err=True)
     return rulebook
