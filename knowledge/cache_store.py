@@ -137,37 +137,30 @@ def _prune_statements() -> list[tuple[str, object]]:
 
 
 def open_store(folder: Path | str | None) -> CacheStore | None:
-    """The cache in ``folder`` (created if need be), or None if there is no usable one."""
+    """The cache in ``folder`` (created if need be), or None if there is no usable one.
+    An older or corrupt cache file is replaced; another program's database is left alone."""
     if folder is None:
         return None
     path = Path(folder) / CACHE_FILE
-    for attempt in range(2):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass
-        store = _try_open(path)
-        if store is not None or attempt:
-            return store
-        # Corrupt or foreign: replace it if we may; otherwise do without a cache.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    store, replace = _try_open(path)
+    if replace:
         try:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         except OSError:
             return None
-    return None
+        store, _ = _try_open(path)
+    return store
 
 
-def _try_open(path: Path) -> CacheStore | None:
-    """A store on ``path``; None if the file is corrupt or foreign (the caller may replace it).
-    A locked or read-only cache gives a store that cannot write, or a disabled one."""
+def _try_open(path: Path) -> tuple[CacheStore | None, bool]:
+    """(a store on ``path`` or None, whether the file should be replaced: an older or corrupt cache)."""
     connection = None
     try:
-        if path.exists() and not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            if not path.exists():
-                return _disabled(path)
-            connection = _connect(path, read_only=True)
-            return CacheStore(path, connection, writable=False) if _format_of(connection) == FORMAT else _disabled(path, connection)
         connection = _connect(path)
         found = _format_of(connection)
         if found is None:  # a new, empty file: make it ours
@@ -176,24 +169,35 @@ def _try_open(path: Path) -> CacheStore | None:
             connection.executescript(_SCHEMA)
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
             found = FORMAT
-        if found != FORMAT:
-            connection.close()
-            return None
-        return CacheStore(path, connection, writable=True)
-    except sqlite3.OperationalError as error:
+        if found == FORMAT:
+            return CacheStore(path, connection, writable=True), False
+        connection.close()
+        return None, found.startswith(FORMAT.rsplit(" ", 1)[0])
+    except sqlite3.DatabaseError as error:
         if connection is not None:
             connection.close()
-        if "locked" in str(error) or "busy" in str(error):
-            return _disabled(path)
-        return None if "not a database" in str(error) or "malformed" in str(error) else _disabled(path)
-    except sqlite3.DatabaseError:  # not a database, malformed
+        message = str(error)
+        if "not a database" in message or "malformed" in message or "encrypted" in message:
+            return None, True
+        # Read-only, locked or not creatable: read what is there if it is ours, write nothing.
+        return _read_only(path), False
+    except (OSError, ValueError):
         if connection is not None:
             connection.close()
-        return None
+        return None, False
+
+
+def _read_only(path: Path) -> CacheStore | None:
+    connection = None
+    try:
+        connection = _connect(path, read_only=True)
+        if _format_of(connection) == FORMAT:
+            return CacheStore(path, connection, writable=False)
     except (sqlite3.Error, OSError, ValueError):
-        if connection is not None:
-            connection.close()
-        return _disabled(path)
+        pass
+    if connection is not None:
+        connection.close()
+    return None
 
 
 def _format_of(connection: sqlite3.Connection) -> str | None:
@@ -205,18 +209,3 @@ def _format_of(connection: sqlite3.Connection) -> str | None:
         return ""
     row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
     return row[0] if row else ""
-
-
-def _disabled(path: Path, connection: sqlite3.Connection | None = None) -> CacheStore:
-    """A store that reads and writes nothing (its connection is to an empty memory database)."""
-    if connection is not None:
-        connection.close()
-    return _NoStore(path)
-
-
-class _NoStore(CacheStore):
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, sqlite3.connect(":memory:", check_same_thread=False), writable=False)
-
-    def read(self, sql: str, parameters: tuple = ()) -> list[tuple] | None:
-        return None

@@ -45,9 +45,12 @@ _CHUNK_BYTES = 32_768  # or fewer, once their postings take this many bytes
 _OFFSET_TYPECODE = "I" if array("I").itemsize == 4 else "L"
 
 
-def index_key(corpus: str, shift: int) -> str:
-    digest = hashlib.sha256(f"{FORMAT}\x00{sys.byteorder}\x00{shift}\x00".encode())
-    digest.update(corpus.encode("utf-8", "surrogatepass"))
+def index_key(folded: list[str], shift: int) -> str:
+    """A hash of the folded sections, section by section (no 10 MB copy of the whole)."""
+    digest = hashlib.sha256(f"{FORMAT}\x00{sys.byteorder}\x00{shift}".encode())
+    for text in folded:
+        digest.update(b"\x00")
+        digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -150,7 +153,7 @@ class PostingsReader:
         return set(map(and_, keys, repeat(self.mask)))
 
 
-def open_postings(cache_folder: Path | str | None, corpus: str, folded: list[str], title_lengths: list[int], brevity: list[float],
+def open_postings(cache_folder: Path | str | None, folded: list[str], title_lengths: list[int], brevity: list[float],
                   edition: str) -> PostingsReader | None:
     """The postings of this text from the cache, built and stored first if need be; None
     when there is no writable cache to keep them in (then the search scans)."""
@@ -159,7 +162,7 @@ def open_postings(cache_folder: Path | str | None, corpus: str, folded: list[str
         return None
     try:
         shift = shift_for(len(folded))
-        key = index_key(corpus, shift)
+        key = index_key(folded, shift)
         found = store.read("SELECT fences FROM indexes WHERE key = ?", (key,))
         if not found and store.writable and _store(store, key, shift, folded, title_lengths, brevity):
             found = store.read("SELECT fences FROM indexes WHERE key = ?", (key,))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from heapq import heappush, heappushpop
 from itertools import compress, repeat
-from operator import and_, ge
+from operator import and_, contains, ge
 
 from knowledge.postings import GRAM_MAX, SCORE_CAP, SCORE_STEPS
 
@@ -38,32 +38,34 @@ def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], di
                 return set(), {}, {}
             entries.append(entry)
         entries.sort(key=lambda entry: len(entry[1]))
-        plans.append((term, entries[:2], len(term) <= GRAM_MAX))
+        # Checking a candidate for the whole term costs about what intersecting with a
+        # second trigram's postings would save, so only the rarest trigram is used.
+        plans.append((term, entries[:1], len(term) <= GRAM_MAX))
     plans.sort(key=lambda plan: len(plan[1][0][1]))
     matched: set[int] | None = None
-    for _, entries, _ in plans:
-        for _, keys in entries:
-            if matched is None:
-                matched = reader.sections_of(keys)
-            else:
-                matched.intersection_update(map(and_, keys, repeat(reader.mask)))
-    assert matched is not None
-    corpus, starts, ends, title_ends = index._corpus, index._starts, index._ends, index._title_ends
+    for _, entries, _ in plans[1:]:
+        sections = map(and_, entries[0][1], repeat(reader.mask))
+        matched = set(sections) if matched is None else matched.intersection(sections)
+    rarest = sorted(map(and_, plans[0][1][0][1], repeat(reader.mask)))
+    rarest = rarest if matched is None else [section for section in rarest if section in matched]
+    folded, title_lengths = index._folded, index._title_lengths
     for term, _, exact in plans:
-        if not exact and matched:
-            matched = set(_containing(corpus, term, list(matched), starts, ends))
+        if not exact and rarest:
+            rarest = list(_containing(folded, term, rarest))
+    matched = set(rarest)
     titles: dict[str, set[int]] = {}
     for term, entries, exact in plans:
-        candidates = reader.sections_of(entries[0][0])
-        for title_keys, _ in entries[1:]:
-            candidates.intersection_update(map(and_, title_keys, repeat(reader.mask)))
-        candidates &= matched
-        titles[term] = candidates if exact else set(_containing(corpus, term, list(candidates), starts, title_ends))
+        candidates = reader.sections_of(entries[0][0]) & matched
+        titles[term] = candidates if exact else set(_containing(folded, term, sorted(candidates), title_lengths))
     return matched, titles, {term: entries[0] for term, entries, _ in plans}
 
 
-def _containing(corpus: str, term: str, sections: list[int], starts: list[int], ends: list[int]):
-    found = map(corpus.find, repeat(term), map(starts.__getitem__, sections), map(ends.__getitem__, sections))
+def _containing(folded: list[str], term: str, sections: list[int], title_lengths: list[int] | None = None):
+    """The sections holding ``term`` (in their title only, given the titles' lengths)."""
+    texts = map(folded.__getitem__, sections)
+    if title_lengths is None:
+        return compress(sections, map(contains, texts, repeat(term)))
+    found = map(str.find, texts, repeat(term), repeat(0), map(title_lengths.__getitem__, sections))
     return compress(sections, map(ge, found, repeat(0)))
 
 

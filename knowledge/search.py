@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import unicodedata
 from contextlib import suppress
 from bisect import bisect_right
@@ -128,31 +129,35 @@ class SearchIndex:
     def __init__(self, rulebook: Rulebook, cache_folder: Path | str | None | object = DEFAULT_CACHE, use_postings: bool | None = None) -> None:
         self.rulebook = rulebook
         self._sections: list[Section] = list(rulebook.sections.values())
-        starts: list[int] = []
-        title_ends: list[int] = []
-        folded: list[str] = []
-        position = 0
-        for section in self._sections:
-            starts.append(position)
-            title_ends.append(position + len(section.title))
-            searchable = fold(f"{section.title}\n{section.text}")
-            folded.append(searchable)
-            position += len(searchable) + 1
-        self._starts = starts
-        self._ends = [start + len(text) for start, text in zip(starts, folded, strict=True)]
-        self._title_ends = title_ends
+        # Each section's title and text folded, with a newline between them (offsets as in the original).
+        self._folded = folded = [fold(f"{section.title}\n{section.text}") for section in self._sections]
+        self._title_lengths = [len(section.title) for section in self._sections]
         self._brevity = [5 + 5 / (1 + len(text) / 2000) for text in folded]
-        self._corpus = _SEPARATOR.join(folded)
         # Title matches outrank the rest only if no section can score 100 without one.
         self._tiers_hold = all(brevity * log2(1 + len(text)) + 1 < 100 for brevity, text in zip(self._brevity, folded, strict=True))
+        self._scan: tuple[str, list[int], list[int], list[int]] | None = None  # built by the first scan
+        self._scan_lock = threading.Lock()
         self._postings: PostingsReader | None = None
         if use_postings is None:
-            use_postings = len(self._corpus) >= POSTINGS_THRESHOLD
+            use_postings = sum(map(len, folded)) + len(folded) >= POSTINGS_THRESHOLD
         if use_postings:
             folder = default_cache_folder() if cache_folder is DEFAULT_CACHE else cache_folder
             edition = f"{Path(rulebook.directory).resolve()}|{rulebook.language}"
-            title_lengths = [len(section.title) for section in self._sections]
-            self._postings = open_postings(folder, self._corpus, folded, title_lengths, self._brevity, edition)  # type: ignore[arg-type]
+            self._postings = open_postings(folder, folded, self._title_lengths, self._brevity, edition)  # type: ignore[arg-type]
+
+    def _scan_data(self) -> tuple[str, list[int], list[int], list[int]]:
+        """(corpus, starts, ends, title ends): every folded section in one string, a NUL
+        between sections, for scanning with ``str.find``; built on first use."""
+        with self._scan_lock:
+            if self._scan is None:
+                starts, position = [], 0
+                for text in self._folded:
+                    starts.append(position)
+                    position += len(text) + 1
+                ends = [start + len(text) for start, text in zip(starts, self._folded, strict=True)]
+                title_ends = [start + length for start, length in zip(starts, self._title_lengths, strict=True)]
+                self._scan = (_SEPARATOR.join(self._folded), starts, ends, title_ends)
+            return self._scan
 
     @property
     def uses_postings(self) -> bool:
@@ -192,26 +197,27 @@ class SearchIndex:
         """The score of one section that contains every term (the formula in the module docstring),
         computed exactly as ``_scored_matches`` does."""
         primary = max(terms, key=len)
-        corpus, start, end, title_end = self._corpus, self._starts[index], self._ends[index], self._title_ends[index]
-        position = corpus.find(primary, start, end)
-        occurrences = corpus.count(primary, position, end)
+        text, title_length = self._folded[index], self._title_lengths[index]
+        position = text.find(primary)
+        occurrences = text.count(primary, position)
         strength = _LOG2[occurrences] if occurrences < 256 else log2(1 + occurrences)
-        in_title = 1 if position < title_end else 0
+        in_title = 1 if position < title_length else 0
         for term in terms:
             if term == primary:
                 continue
-            first = corpus.find(term, start, end)
-            occurrences = corpus.count(term, first, end)
+            first = text.find(term)
+            occurrences = text.count(term, first)
             strength += _LOG2[occurrences] if occurrences < 256 else log2(1 + occurrences)
-            in_title += first < title_end
-        return 100 * in_title + self._brevity[index] * strength / len(terms) + 100 / (100 + position - start)
+            in_title += first < title_length
+        return 100 * in_title + self._brevity[index] * strength / len(terms) + 100 / (100 + position)
 
     def _scored_matches(self, terms: list[str]) -> list[tuple[int, float]]:
         # The longest term is usually the rarest: jump through its matches and check
         # the other terms only inside the sections it lands in.
         primary = max(terms, key=len)
         others = [term for term in terms if term != primary]
-        corpus, starts, ends, title_ends, brevity = self._corpus, self._starts, self._ends, self._title_ends, self._brevity
+        corpus, starts, ends, title_ends = self._scan_data()
+        brevity = self._brevity
         find, count, log_table = corpus.find, corpus.count, _LOG2
         term_count = len(terms)
         matches: list[tuple[int, float]] = []
@@ -238,22 +244,20 @@ class SearchIndex:
         """``score`` of each section, with the per-section searching done in C for one term."""
         if len(terms) != 1:
             return [self.score(index, terms) for index in sections]
-        term, corpus, log_table = terms[0], self._corpus, _LOG2
-        starts = list(map(self._starts.__getitem__, sections))
-        ends = list(map(self._ends.__getitem__, sections))
-        positions = list(map(corpus.find, repeat(term), starts, ends))
-        counts = map(corpus.count, repeat(term), positions, ends)
-        title_ends = map(self._title_ends.__getitem__, sections)
+        term, log_table = terms[0], _LOG2
+        texts = list(map(self._folded.__getitem__, sections))
+        positions = list(map(str.find, texts, repeat(term)))
+        counts = map(str.count, texts, repeat(term), positions)
+        title_lengths = map(self._title_lengths.__getitem__, sections)
         brevities = map(self._brevity.__getitem__, sections)
-        return [100 * (1 if position < title_end else 0) + brevity * (log_table[count] if count < 256 else log2(1 + count)) / 1 + 100 / (100 + position - start)
-                for position, start, title_end, brevity, count in zip(positions, starts, title_ends, brevities, counts)]
+        return [100 * (1 if position < title_length else 0) + brevity * (log_table[count] if count < 256 else log2(1 + count)) / 1 + 100 / (100 + position)
+                for position, title_length, brevity, count in zip(positions, title_lengths, brevities, counts)]
 
     def _hit(self, index: int, score: float, terms: list[str]) -> SearchHit:
         section = self._sections[index]
         document = self.rulebook.documents.get(section.document)
-        folded_title = self._corpus[self._starts[index] : self._title_ends[index]]
-        body_start = self._title_ends[index] + 1
-        folded_text = self._corpus[body_start : self._ends[index]]
+        folded, title_length = self._folded[index], self._title_lengths[index]
+        folded_title, folded_text = folded[:title_length], folded[title_length + 1 :]
         return SearchHit(
             id=section.id,
             title=section.title,

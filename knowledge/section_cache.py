@@ -58,22 +58,21 @@ def load_parsed_files(paths: list[Path], language: str, cache_folder: Path | str
 
 
 def _load(paths: list[Path], language: str, store: CacheStore | None, parse: Parse) -> list:
-    contents: list[bytes | None] = []
-    keys: list[str | None] = []
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None  # parse reports it as unreadable
-        contents.append(data)
-        keys.append(file_key(path.name, language, data) if data is not None else None)
+    # First only the keys, dropping each file's bytes once hashed (10 MB for a large rulebook).
+    keys = [_key_of(path, language) for path in paths]
     cached = _read_cached(store, [key for key in keys if key]) if store is not None else {}
     results = []
     fresh: list[tuple[str, object]] = []
-    for path, data, key in zip(paths, contents, keys, strict=True):
+    for number, (path, key) in enumerate(zip(paths, keys, strict=True)):
         parsed = _restore(cached[key], path, language) if key in cached else None
         if parsed is None:
+            # Read again and key what is parsed, so an edit made meanwhile is never cached under the old key.
+            try:
+                data: bytes | None = path.read_bytes()
+            except OSError:
+                data = None  # parse reports it as unreadable
             parsed = parse(path, language, data)
+            keys[number] = key = file_key(path.name, language, data) if data is not None else None
             if key is not None and parsed.document is not None:
                 fresh.append((key, parsed))
         results.append(parsed)
@@ -83,6 +82,13 @@ def _load(paths: list[Path], language: str, store: CacheStore | None, parse: Par
         edition = f"{paths[0].parent.resolve()}|{language}"
         store.remember_edition(edition, [key for key in keys if key])
     return results
+
+
+def _key_of(path: Path, language: str) -> str | None:
+    try:
+        return file_key(path.name, language, path.read_bytes())
+    except OSError:
+        return None
 
 
 def _read_cached(store: CacheStore, keys: list[str]) -> dict[str, tuple]:

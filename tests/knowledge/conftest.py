@@ -16,3 +16,13 @@ def fixture_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rulebook"
     shutil.copytree(FIXTURE_RULEBOOK, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def medium_rulebook(tmp_path_factory: pytest.TempPathFactory):
+    """A generated rulebook of 150 sections (Faker prose, duty-room terms, English glosses)."""
+    from knowledge.rulebook import load_rulebook
+    from tests.benchmarks.generated_rulebook import RulebookWriter
+
+    folder = RulebookWriter(seed=11).write(tmp_path_factory.mktemp("medium-rulebook"), documents=3, sections=50)
+    return load_rulebook(folder, "zh")
