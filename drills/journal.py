@@ -3,6 +3,9 @@
 A run is one sitting of a drill. Each journal row is committed on its own (WAL,
 synchronous FULL), so killing the process loses nothing already acknowledged, and an
 interrupted run can be resumed by replaying its actions or closed as interrupted.
+A group sitting instead holds entries in ``PendingEntries`` and commits them together at
+its own moments: what it may lose on a crash is only what the engine logged by itself
+since, which replaying the journal brings back the same.
 The wall clock is passed in: nothing in ``drills/`` reads it by itself.
 """
 
@@ -69,6 +72,9 @@ def entry_json(entry: JournalEntry) -> str:
     return json.dumps(entry.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_INSERT = "INSERT INTO journal (run_id, seq, drill_seconds, wall_time, kind, data) VALUES (?, ?, ?, ?, ?, ?)"
+
+
 class JournalStore:
     def __init__(self, db: sqlite_utils.Database, wall_clock: Callable[[], str]) -> None:
         self.db = db
@@ -86,11 +92,12 @@ class JournalStore:
     def writer(self, run_id: int) -> Callable[[JournalEntry], None]:
         """A callback for ``Drill(on_entry=...)`` that commits each entry as it comes."""
         def write(entry: JournalEntry) -> None:
-            self.db.execute(
-                "INSERT INTO journal (run_id, seq, drill_seconds, wall_time, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
-                [run_id, entry.seq, entry.at, self._wall_clock(), entry.kind, entry_json(entry)],
-            )
+            self.db.execute(_INSERT, [run_id, entry.seq, entry.at, self._wall_clock(), entry.kind, entry_json(entry)])
         return write
+
+    def pending(self, run_id: int) -> PendingEntries:
+        """A callback for ``Drill.attach`` that holds entries until the caller commits them."""
+        return PendingEntries(self, run_id)
 
     def entries(self, run_id: int) -> list[JournalEntry]:
         rows = self.db.execute(
@@ -110,3 +117,32 @@ class JournalStore:
         if status not in RUN_STATUSES:
             raise ValueError(f"unknown run status {status!r}")
         self.db.execute("UPDATE runs SET status = ?, ended = ? WHERE id = ?", [status, self._wall_clock(), run_id])
+
+
+class PendingEntries:
+    """Journal entries held to be written together, inside a transaction the caller commits.
+
+    Rows stay held until ``clear``: a transaction that fails (a busy database) leaves them
+    to be written by the next one, so the stored journal never has a gap.
+    """
+
+    def __init__(self, store: JournalStore, run_id: int) -> None:
+        self._store = store
+        self._run_id = run_id
+        self._rows: list[tuple] = []
+
+    def __call__(self, entry: JournalEntry) -> None:
+        # Stamped when it happened, not when it was committed.
+        self._rows.append((self._run_id, entry.seq, entry.at, self._store._wall_clock(), entry.kind, entry_json(entry)))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def write(self) -> int:
+        """Insert the held entries in the caller's open transaction; how many there were."""
+        self._store.db.conn.executemany(_INSERT, self._rows)
+        return len(self._rows)
+
+    def clear(self) -> None:
+        """Forget the held entries once the transaction that wrote them has committed."""
+        self._rows.clear()

@@ -276,7 +276,7 @@ class WriterQueue:
     SQLite's busy timeout makes a blocked writer sleep and retry with growing pauses, so
     with thirty processes writing at the same drill second some wait for a second or more;
     waiting on a file lock, each is woken the moment the writer before it is done.
-    Re-entrant, so a journal write inside an event's transaction does not wait on itself.
+    Re-entrant, so a sitting's last journal commit and its scorecard share one turn.
     """
 
     def __init__(self, database: Path | str) -> None:
@@ -299,15 +299,18 @@ class WriterQueue:
             if self._handle is not None and self._depth == 0:
                 fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
 
-    def writer(self, write: Callable[[Any], None]) -> Callable[[Any], None]:
-        def queued(entry: Any) -> None:
-            with self.turn():
-                write(entry)
-        return queued
-
 
 class GroupSitting:
-    """A trainee's sitting kept on the session's shared clock by ``sync``."""
+    """A trainee's sitting kept on the session's shared clock by ``sync``.
+
+    Its journal is not written entry by entry: thirty trainees acting at the same drill
+    second would queue for thirty times as many commits. What the drill logs is held and
+    committed in one transaction, one turn in the queue, by ``commit``: every action before
+    ``act`` returns, the trainer's events together with the note that they were applied, and
+    the engine's own entries (calls ringing, deadlines passing) with the next action or at
+    the next ``sync`` at the latest. A crash can lose only those last, and replaying the
+    journal on rejoining brings them back the same, as the drill is deterministic.
+    """
 
     def __init__(self, sitting: Sitting, session: GroupSession, applied: int, writers: WriterQueue) -> None:
         self.sitting = sitting
@@ -316,12 +319,23 @@ class GroupSitting:
         self.closed = False
         self.writers = writers
         run_id = sitting.records.require_attempt(sitting.attempt_id).run_id
-        self.write = writers.writer(sitting.records.journal.writer(run_id))  # what the drill writes each entry with
-        sitting.drill.attach(self.write)
+        self.pending = sitting.records.journal.pending(run_id)
+        sitting.drill.attach(self.pending)
 
     @property
     def drill(self):
         return self.sitting.drill
+
+    def commit(self, applied: int | None = None) -> int:
+        """Write the entries held since the last commit (and the last event applied, if
+        given) in one transaction; how many entries that was."""
+        db = self.sitting.records.db
+        with self.writers.turn(), write_transaction(db):
+            written = self.pending.write()
+            if applied is not None:
+                db.execute("UPDATE group_members SET applied_seq = ? WHERE attempt_id = ?", [applied, self.sitting.attempt_id])
+        self.pending.clear()
+        return written
 
     def sync(self, wall_time: float) -> float:
         """Apply the trainer's new events in order, then run the drill to the shared time.
@@ -330,14 +344,17 @@ class GroupSitting:
             return self.drill.now
         db = self.sitting.records.db
         self.session = session_by_id(db, self.session.id)
-        for event in session_events(db, self.session.id, self.applied):
-            # The event and the note that it was applied commit together: a rejoin never applies it twice.
-            with self.writers.turn(), write_transaction(db):
-                if not self.drill.ended:
-                    self.drill.run_until(event.drill_seconds)
-                    self._apply(event)
-                db.execute("UPDATE group_members SET applied_seq = ? WHERE attempt_id = ?", [event.seq, self.sitting.attempt_id])
-            self.applied = event.seq
+        events = session_events(db, self.session.id, self.applied)
+        for event in events:
+            if not self.drill.ended:
+                self.drill.run_until(event.drill_seconds)
+                self._apply(event)
+        # The events and the note that they were applied commit together: a rejoin never applies one twice.
+        if events:
+            self.commit(events[-1].seq)
+            self.applied = events[-1].seq
+        elif len(self.pending):
+            self.commit()  # what the last look logged and no action carried: the live status lags one look at most
         self.drill.run_until(drill_seconds_at(self.session, wall_time))
         if self.drill.ended or self.session.state == "closed":
             self._close()
@@ -361,6 +378,7 @@ class GroupSitting:
         scorecard = self.sitting.scorecard()
         try:
             with self.writers.turn():
+                self.commit()
                 self.sitting.records.finish_attempt(self.sitting.attempt_id, scorecard, status)
         except RecordsError as error:
             if error.code != "run_not_running":
@@ -371,7 +389,9 @@ class GroupSitting:
         """A trainee's action, refused while the session waits, is paused or is over."""
         if self.closed or self.session.state != "running":
             raise ActionRefused(f"the group drill is {'closed' if self.closed else self.session.state}")
-        return self.sitting.act(action)
+        outcome = self.sitting.act(action)
+        self.commit()  # acknowledged only once it is on disk
+        return outcome
 
 
 def join_session(records: RecordsStore, code: str, trainee_name: str, policy: Policy, wall_time: float) -> GroupSitting:

@@ -41,6 +41,25 @@ def test_every_entry_is_in_the_database_as_it_happens(tmp_path, drill_file, poli
     assert [e.as_dict() for e in other.entries(run_id)] == [e.as_dict() for e in drill.journal]
 
 
+def test_held_entries_are_written_in_the_callers_transaction_and_kept_until_it_commits(tmp_path, drill_file, policy):
+    store = JournalStore(open_database(tmp_path / "j.db", MIGRATIONS), wall_clock)
+    run_id, drill = start_recorded(store, drill_file, policy, 4)
+    held = store.pending(run_id)
+    drill.attach(held)
+    drill.run_until(5 * 60)
+    drill.act(act.Answer(inject="call"))
+    assert len(held) == len(drill.journal) - 1 and [e.kind for e in store.entries(run_id)] == ["drill_started"]
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    assert held.write() == len(held)
+    store.db.conn.execute("ROLLBACK")  # the transaction failed: nothing stored, nothing forgotten
+    assert len(store.entries(run_id)) == 1 and len(held) == len(drill.journal) - 1
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    held.write()
+    store.db.conn.execute("COMMIT")
+    held.clear()
+    assert [e.as_dict() for e in store.entries(run_id)] == [e.as_dict() for e in drill.journal] and len(held) == 0
+
+
 def test_resume_continues_the_journal(tmp_path, drill_file, policy):
     store = JournalStore(open_database(tmp_path / "j.db", MIGRATIONS), wall_clock)
     run_id, drill = start_recorded(store, drill_file, policy, 4)

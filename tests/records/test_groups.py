@@ -4,6 +4,12 @@ and group attestation as readiness sees it."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from drills.actions import Answer
@@ -28,6 +34,7 @@ from scoring.groups import (
 from scoring.group_reports import group_debrief, group_status
 from scoring.records import RecordsError, RecordsStore
 from scoring.trainers import Trainer, attempt_standing, exam_counts
+from tests.conftest import REPO
 
 START = 1_000_000.0  # the wall time the trainer starts the drill (seconds since the epoch)
 
@@ -188,6 +195,92 @@ def test_a_trainee_who_drops_out_rejoins_and_resumes_from_the_journal(trainer, d
     assert kinds.count("clock_shifted") == 1 and kinds.count("action") == 1
     assert again.drill.now == 860
     assert again.drill.inbox["call"].state.value == "active"
+
+
+def _stored(records, group):
+    """The journal as another process reads it from the database."""
+    run_id = records.require_attempt(group.sitting.attempt_id).run_id
+    return [e.as_dict() for e in records.journal.entries(run_id)]
+
+
+def test_an_action_is_on_disk_when_acknowledged_with_what_the_engine_logged_before_it(trainer, drill_file, database, clock):
+    session = opened(trainer, drill_file)
+    group = join_session(process(database, clock), session.code, "张伟", _policy(), START)
+    group.sync(START + 151)  # the call rings at drill second 300
+    assert group.drill.journal[-1].kind == "inject_delivered"
+    assert [e["kind"] for e in _stored(trainer.records, group)] == ["drill_started"]  # held, not yet its own commit
+    commits = []
+    commit = group.commit
+    group.commit = lambda *args: commits.append(commit(*args)) or commits[-1]
+    group.act(Answer(inject="call"))
+    assert commits == [len(group.drill.journal) - 1]  # the ringing and the answer: one transaction
+    assert _stored(trainer.records, group) == [e.as_dict() for e in group.drill.journal]
+
+
+def test_what_an_idle_trainee_logged_is_committed_at_the_next_look(trainer, drill_file, database, clock):
+    session = opened(trainer, drill_file)
+    idle = join_session(process(database, clock), session.code, "李娜", _policy(), START)
+    idle.sync(START + 151)
+    held = [e.as_dict() for e in idle.drill.journal]
+    idle.sync(START + 152)
+    assert _stored(trainer.records, idle)[: len(held)] == held
+    assert group_status(trainer.db, session.id, START + 152)["members"][0]["drill_seconds"] == 300
+
+
+def test_entries_lost_with_a_killed_process_come_back_the_same_on_rejoining(trainer, drill_file, database, clock):
+    session = opened(trainer, drill_file)
+    killed = join_session(process(database, clock), session.code, "张伟", _policy(), START)
+    twin = join_session(process(database, clock), session.code, "李娜", _policy(), START)
+    for group in (killed, twin):
+        group.sync(START + 151)
+        group.act(Answer(inject="call"))
+        group.sync(START + 650)  # the fax comes at drill minute 20: held when the process dies
+    assert len(_stored(trainer.records, killed)) < len(killed.drill.journal)
+    killed.sitting.records.db.conn.close()
+    again = join_session(process(database, clock), session.code, "张伟", _policy(), START + 650)
+    again.sync(START + 651)
+    twin.sync(START + 651)
+
+    def rows(journal):
+        return [(e.seq, e.at, e.kind, e.data) for e in journal]
+    assert rows(again.drill.journal) == rows(twin.drill.journal)
+    assert _stored(trainer.records, again) == [e.as_dict() for e in again.drill.journal]
+
+
+GROUP_CHILD = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from drills.actions import Answer, Ask
+    from drills.locations import DEFAULT_POLICY
+    from drills.policy import load_policy
+    from scoring.groups import join_session, open_group_records
+    from scoring.records import RecordsStore
+
+    database, code, wall = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    group = join_session(RecordsStore(open_group_records(Path(database)), lambda: "wall"), code, "张伟",
+                         load_policy(DEFAULT_POLICY), wall)
+    group.act(Answer(inject="call"))
+    print("run", group.sitting.records.require_attempt(group.sitting.attempt_id).run_id, flush=True)
+    while True:  # keep acting until killed; each line printed is an acknowledged action
+        group.sync(wall)  # the clock stands still: what the engine logs stays held until the next action
+        print("ack", group.act(Ask(inject="call", question="consequences")).entry.seq, flush=True)
+""")
+
+
+def test_killing_a_group_trainee_process_loses_no_acknowledged_action(trainer, drill_file, database):
+    session = opened(trainer, drill_file)
+    child = subprocess.Popen([sys.executable, "-c", GROUP_CHILD, str(database), session.code, str(START + 151)],
+                             stdout=subprocess.PIPE, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    run_id = int(child.stdout.readline().split()[1])
+    acknowledged = []
+    for line in child.stdout:
+        acknowledged.append(int(line.split()[1]))
+        if len(acknowledged) >= 20:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    stored = {e.seq for e in trainer.records.journal.entries(run_id) if e.kind == "action"}
+    assert set(acknowledged) <= stored
 
 
 def test_status_and_debrief_count_what_each_trainee_did(trainer, drill_file, database, clock):
