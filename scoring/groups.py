@@ -253,9 +253,13 @@ def shift_session(trainer: Trainer, session_id: int, minutes: int, wall_time: fl
 
 def fire_inject(trainer: Trainer, session_id: int, inject_id: str, wall_time: float) -> GroupSession:
     """Deliver an inject to everyone now (to those who join later, at the same drill time)."""
+    # Checked before taking the trainees' queue: parsing the drill's snapshot takes a while,
+    # and a session's snapshot never changes.
+    drill_file = session_drill_file(trainer.db, session_by_id(trainer.db, session_id))
+    if inject_id not in {inject.id for inject in drill_file.scenario.injects}:
+        raise RecordsError("group_unknown_inject", inject=inject_id)
+
     def fire(session: GroupSession) -> None:
-        if inject_id not in {inject.id for inject in session_drill_file(trainer.db, session).scenario.injects}:
-            raise RecordsError("group_unknown_inject", inject=inject_id)
         _append_event(trainer.db, session, "fire", drill_seconds_at(session, wall_time), inject=inject_id)
     return _control(trainer, session_id, ("running", "paused"), fire)
 
