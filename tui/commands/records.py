@@ -23,7 +23,7 @@ from scoring.readiness import ReadinessPolicyError, load_readiness_policy, readi
 from scoring.records import RecordsError, RecordsStore, backup_database, open_records
 from tui.content import current_library
 from tui.i18n import text
-from tui.readiness_text import board_table, reason_text
+from tui.readiness_text import board_table, missing_cell
 from tui.settings import Settings
 from tui.text_table import aligned
 
@@ -233,8 +233,8 @@ def readiness_command(settings: Settings, as_json: bool, csv_path: str | None, x
         for entry, row in zip(board, table.rows):
             until = text(language, "readiness.until", date=entry.valid_until.isoformat()) if entry.valid_until else ""
             click.echo(f"{entry.name}  {row[3]}  {until}".rstrip())
-            for reason in entry.reasons:
-                click.echo(f"    {reason_text(language, reason.code, reason.details)}")
+            for line in (missing_cell(language, entry) or "").splitlines():  # what is missing, or a clearance by hand
+                click.echo(f"    {line}")
     if csv_path != "-":
         counts = {status: sum(1 for entry in board if entry.status == status) for status in ("cleared", "expired", "not_yet")}
         click.echo(text(language, "readiness.totals", date=today.isoformat(), **counts))
