@@ -38,7 +38,8 @@ from drills.scenario import Scenario
 from knowledge.rulebook import cached_rulebook
 from scoring.records import RecordsError, RecordsStore, Trainee, canonical_json, open_records, write_transaction
 from scoring.sitting import Sitting
-from scoring.trainers import Trainer, attest_attempt
+from scoring.attestation import attest_attempt
+from scoring.trainers import Trainer
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud across a room
 CODE_LENGTH = 6

@@ -33,7 +33,7 @@ from drills.scenario import Competency, Identifier
 
 DEFAULT_READINESS = RULEBOOK / "readiness.yaml"
 ANY_DRILL = "*"  # the requirement when no drill is named: a pass in any drill
-# The exams that count (scoring.trainers.exam_counts); the partial indexes the board reads
+# The exams that count (scoring.attestation.exam_counts); the partial indexes the board reads
 # are made with this same clause, so it must not change without a migration.
 COUNTED_EXAM = "mode = 'exam' AND status = 'finished' AND attested_by IS NOT NULL AND deleted IS NULL"
 UNATTESTED_EXAM = "mode = 'exam' AND status = 'finished' AND attested_by IS NULL AND deleted IS NULL"

@@ -124,7 +124,7 @@ MIGRATIONS = [Migration("records-0001-trainees-attempts-findings", _create_recor
 def open_records(path: Path) -> sqlite_utils.Database:
     """Open the database with every room's migrations applied, oldest first."""
     from scoring.groups import GROUP_MIGRATIONS  # these tables build on the records'
-    from scoring.trainers import TRAINER_MIGRATIONS
+    from scoring.trainer_schema import TRAINER_MIGRATIONS
 
     return open_database(path, [*journal.MIGRATIONS, *MIGRATIONS, *TRAINER_MIGRATIONS, *GROUP_MIGRATIONS])
 

@@ -33,7 +33,7 @@ from drills.loader import load_scenario  # noqa: E402
 from drills.locations import DEFAULT_POLICY  # noqa: E402
 from drills.playbook import built_in_playbook  # noqa: E402
 from drills.policy import load_policy  # noqa: E402
-from scoring import trainers  # noqa: E402
+from scoring import credentials  # noqa: E402
 from scoring.groups import (  # noqa: E402
     close_session,
     fire_inject,
@@ -132,7 +132,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=TRAINEES)
     arguments = parser.parse_args()
-    trainers.SCRYPT_PARAMETERS = {"n": 2**10, "r": 8, "p": 1, "dklen": 32}  # the passphrase is not what is measured
+    credentials.SCRYPT_PARAMETERS = {"n": 2**10, "r": 8, "p": 1, "dklen": 32}  # the passphrase is not what is measured
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "group.db"
         records = RecordsStore(open_group_records(database), wall_clock)

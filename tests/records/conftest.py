@@ -13,7 +13,7 @@ from drills.loader import load_scenario
 from drills.scenario import Competency, Severity
 from scoring.records import RecordsStore, Trainee, open_records
 from scoring.scorecard import Finding, Scorecard, Status, Subtotal
-from scoring.trainers import attest_attempt
+from scoring.attestation import attest_attempt
 from tests.drills.drill_factory import drill_data, write_drill
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from scoring.records import RecordsStore, open_records
 from scoring.sitting import Sitting
-from scoring.trainers import attest_attempt
+from scoring.attestation import attest_attempt
 from tui.cli import main
 
 
@@ -162,3 +162,15 @@ def test_kb_changed_since_an_attempt_and_since_a_day(invoke, database):
     assert "[zh] duty.log" in since.stdout and "duty.phone" not in since.stdout
     assert "no versions on record on or before 2025-12-15" in since.stderr  # the English edition
     assert invoke("kb", "changed").exit_code == 2
+
+
+def test_the_readiness_text_says_who_a_trainer_cleared_by_hand(invoke, database):
+    from scoring.trainers import Trainer
+
+    invoke("trainee", "add", "张伟")
+    records = RecordsStore(open_records(database), lambda: "2026-05-25T09:00:00")
+    Trainer.set_first_passphrase(records, "值班室-教员-2026").clear_by_hand(
+        "张伟", datetime.date(2026, 6, 30), reason="three years on duty in the city office")
+    shown = invoke("readiness", "--on", "2026-06-01").output
+    assert "张伟  cleared  until 2026-06-30" in shown
+    assert "three years on duty in the city office" in shown

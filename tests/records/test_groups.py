@@ -14,7 +14,7 @@ import pytest
 
 from drills.actions import Answer
 from drills.engine import ActionRefused
-from scoring import trainers
+from scoring import credentials
 from scoring.groups import (
     CODE_ALPHABET,
     GroupSession,
@@ -33,7 +33,8 @@ from scoring.groups import (
 )
 from scoring.group_reports import group_debrief, group_status
 from scoring.records import RecordsError, RecordsStore
-from scoring.trainers import Trainer, attempt_standing, exam_counts
+from scoring.attestation import attempt_standing, exam_counts
+from scoring.trainers import Trainer
 from tests.conftest import REPO
 
 START = 1_000_000.0  # the wall time the trainer starts the drill (seconds since the epoch)
@@ -41,7 +42,7 @@ START = 1_000_000.0  # the wall time the trainer starts the drill (seconds since
 
 @pytest.fixture(autouse=True)
 def fast_scrypt(monkeypatch):
-    monkeypatch.setattr(trainers, "SCRYPT_PARAMETERS", {"n": 2**10, "r": 8, "p": 1, "dklen": 32})
+    monkeypatch.setattr(credentials, "SCRYPT_PARAMETERS", {"n": 2**10, "r": 8, "p": 1, "dklen": 32})
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from drills.database import DatabaseError
 from drills.journal import MIGRATIONS as JOURNAL_MIGRATIONS
 from scoring.records import MIGRATIONS, RecordsStore, open_records
 from scoring.groups import GROUP_MIGRATIONS
-from scoring.trainers import TRAINER_MIGRATIONS
+from scoring.trainer_schema import TRAINER_MIGRATIONS
 from tests.conftest import REPO
 from tests.records.conftest import make_scorecard
 from tui.cli import main

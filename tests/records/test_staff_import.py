@@ -8,7 +8,8 @@ import pytest
 
 from scoring.records import RecordsError
 from scoring.staff_import import StaffListError, import_staff, parse_rows, read_staff_list
-from scoring.trainers import Trainer, audit_entries
+from scoring.audit import audit_entries
+from scoring.trainers import Trainer
 from tests.records.test_trainers import PASSPHRASE, fast_scrypt, invoke, typed  # noqa: F401  (fixtures)
 
 

@@ -11,22 +11,13 @@ import unicodedata
 
 import pytest
 
-from scoring import trainers
+from scoring import credentials, trainers
 from scoring.readiness import ReadinessPolicy, readiness_board
 from scoring.records import RecordsError
-from scoring.trainers import (
-    SCRYPT_PARAMETERS,
-    Trainer,
-    attempt_standing,
-    attest_attempt,
-    audit_entries,
-    exam_counts,
-    hash_secret,
-    passphrase_is_set,
-    sit_exam_with_pin,
-    verify_pin,
-    verify_secret,
-)
+from scoring.attestation import attempt_standing, attest_attempt, exam_counts, sit_exam_with_pin
+from scoring.audit import audit_entries
+from scoring.credentials import SCRYPT_PARAMETERS, hash_secret, verify_pin, verify_secret
+from scoring.trainers import Trainer, passphrase_is_set
 from tests.records.conftest import sit
 
 PASSPHRASE = "值班室-教员-2026"
@@ -37,7 +28,7 @@ TODAY = datetime.date(2026, 6, 1)
 @pytest.fixture(autouse=True)
 def fast_scrypt(monkeypatch):
     """Cheap scrypt parameters for speed; they are stored with each hash, so verifying still works."""
-    monkeypatch.setattr(trainers, "SCRYPT_PARAMETERS", {"n": 2**10, "r": 8, "p": 1, "dklen": 32})
+    monkeypatch.setattr(credentials, "SCRYPT_PARAMETERS", {"n": 2**10, "r": 8, "p": 1, "dklen": 32})
 
 
 @pytest.fixture
@@ -83,7 +74,7 @@ def test_verification_compares_in_constant_time(monkeypatch):
     stored = hash_secret(PASSPHRASE)
     calls = []
     real = hmac.compare_digest
-    monkeypatch.setattr(trainers.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
+    monkeypatch.setattr(credentials.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
     assert not verify_secret("wrong one", stored)
     assert calls and calls[0][1] == stored.digest
 
@@ -95,7 +86,7 @@ def test_the_same_passphrase_typed_composed_or_decomposed_is_the_same():
 
 def test_a_tampered_parameter_is_refused_not_obeyed():
     stored = hash_secret(PASSPHRASE)
-    tampered = trainers.SecretHash(stored.salt, stored.digest, {**stored.parameters, "n": 2**30})
+    tampered = credentials.SecretHash(stored.salt, stored.digest, {**stored.parameters, "n": 2**30})
     with pytest.raises(RecordsError) as raised:
         verify_secret(PASSPHRASE, tampered)
     assert raised.value.code == "credential_damaged"
@@ -213,7 +204,7 @@ def test_two_pins_alike_have_different_salts(records, trainer, trainee):
 
 def test_a_pin_locks_after_repeated_wrong_tries(records, trainer, trainee):
     trainer.set_pin("张伟", "5555")
-    for _ in range(trainers.PIN_MAX_FAILURES):
+    for _ in range(credentials.PIN_MAX_FAILURES):
         with pytest.raises(RecordsError, match="pin_wrong"):
             verify_pin(records.db, trainee, "0000")
     with pytest.raises(RecordsError) as raised:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from scoring.trainers import Trainer, attempt_standing, exam_counts
+from scoring.attestation import attempt_standing, exam_counts
+from scoring.trainers import Trainer
 from tui.screens.drill_room import DrillRoomScreen
 from tui.screens.pin import PinScreen
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.trainers import attest_attempt
+from scoring.attestation import attest_attempt
 from tests.tui.test_debrief_screen import (
     flawed_attempt,
     ideal_attempt,

@@ -11,7 +11,7 @@ import pytest
 from textual.notifications import Notify
 from textual.screen import Screen
 
-from scoring import trainers
+from scoring import credentials
 from scoring.readiness import ReadinessPolicy
 from scoring.records import RecordsStore, open_records
 from scoring.trainers import Trainer
@@ -27,7 +27,7 @@ GOOD = {"escalation": 90}
 
 @pytest.fixture(autouse=True)
 def fast_scrypt(monkeypatch):
-    monkeypatch.setattr(trainers, "SCRYPT_PARAMETERS", {"n": 2**10, "r": 8, "p": 1, "dklen": 32})
+    monkeypatch.setattr(credentials, "SCRYPT_PARAMETERS", {"n": 2**10, "r": 8, "p": 1, "dklen": 32})
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from textual.widgets import Input, TextArea
 
 from drills.playbook import built_in_playbook, run_playbook
 from scoring.sitting import Sitting
-from scoring.trainers import Trainer, attest_attempt
+from scoring.attestation import attest_attempt
+from scoring.trainers import Trainer
 from tui.screens.debrief import DebriefScreen
 from tui.screens.drill_room import DrillRoomScreen
 from tui.screens.progress import ProgressScreen

@@ -18,7 +18,9 @@ import click
 
 from scoring.records import RecordsError
 from scoring.staff_import import StaffListError, import_staff, read_staff_list
-from scoring.trainers import AuditEntry, Trainer, audit_entries, check_passphrase_rules, check_pin_rules, passphrase_is_set
+from scoring.audit import AuditEntry, audit_entries
+from scoring.credentials import check_passphrase_rules, check_pin_rules
+from scoring.trainers import Trainer, passphrase_is_set
 from tui.commands.records import DATE, open_store, records_errors
 from tui.text_table import aligned
 from tui.i18n import text

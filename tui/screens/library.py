@@ -137,7 +137,7 @@ class LibraryScreen(Screen[None]):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def action_start(self, mode: str) -> None:
-        from scoring.trainers import trainee_has_pin
+        from scoring.credentials import trainee_has_pin
 
         drill = self.selected()
         if drill is None:
@@ -153,7 +153,7 @@ class LibraryScreen(Screen[None]):
     def start_exam(self, drill: DrillFile, seed: int, pin: str | None) -> None:
         """An exam under the trainee's PIN counts toward clearance (the attempt is attested)."""
         from scoring.records import RecordsError
-        from scoring.trainers import sit_exam_with_pin
+        from scoring.attestation import sit_exam_with_pin
 
         if pin is None:
             return
