@@ -30,15 +30,16 @@ from collections import Counter, defaultdict, deque
 from functools import partial
 from itertools import accumulate, repeat
 from math import ceil, log2
-from operator import add, and_
+from operator import add, and_, lshift, or_, rshift
 from pathlib import Path
 
 from knowledge.cache_store import BUSY_TIMEOUT, CacheStore, open_store
 
-FORMAT = "postings 4"
+FORMAT = "postings 5"
 GRAM_MAX = 3  # postings are kept for grams of one to this many characters
 SCORE_CAP = 65535  # a key's ceiling at this cap means "no bound"
 SCORE_STEPS = 64  # ceilings are kept in 1/64 points
+POSITION_CAP = 65535  # first positions are kept up to here (a check from there on just fails)
 _MEMO_GRAMS = 256  # grams kept decoded in memory per index (typing repeats prefixes)
 _CHUNK_GRAMS = 256  # grams per stored chunk, at most
 _CHUNK_BYTES = 32_768  # or fewer, once their postings take this many bytes
@@ -63,31 +64,46 @@ def typecode_for(shift: int) -> str:
 
 
 def _grams(text: str, length: int):
-    if length == 1:
-        return text
-    if length == 2:
-        return map(add, text, text[1:])
-    return map(add, map(add, text, text[1:]), text[2:])
+    grams = text
+    for offset in range(1, length):
+        grams = map(add, grams, text[offset:])
+    return grams
 
 
-def build_level(length: int, folded: list[str], title_lengths: list[int], brevity: list[float], shift: int) -> tuple[dict[str, array], dict[str, array]]:
-    """(gram → keys of the sections containing it, gram → keys of those with it in the title)
-    for the grams of one length, keys in document order."""
-    new_list = partial(array, typecode_for(shift))
+def build_level(length: int, folded: list[str], title_lengths: list[int], brevity: list[float], shift: int
+                ) -> tuple[dict[str, array], dict[str, array]]:
+    """For the grams of one length: gram → keys of the sections containing it and gram →
+    keys of those with it in the title, in document order. For GRAM_MAX characters (and at
+    most 2^16 sections) a key also holds where the gram first occurs in the section:
+    ``key << 16 | min(position, POSITION_CAP)`` (see ``with_positions``)."""
+    positions = with_positions(length, shift)
+    new_list = partial(array, "Q" if positions else typecode_for(shift))
     postings: defaultdict[str, array] = defaultdict(new_list)
-    titles: defaultdict[str, array] = defaultdict(new_list)
+    titles: defaultdict[str, array] = defaultdict(partial(array, typecode_for(shift)))
     for number, text in enumerate(folded):
-        counts = Counter(_grams(text, length))
+        grams = list(_grams(text, length))
+        counts = Counter(grams)
         if not counts:
             continue
         base = (SCORE_CAP << shift) | number
         # The key of each count in this section (a section holds few distinct counts).
         keys_by_count = [base - (score_ceiling(brevity[number], count) << shift) for count in range(max(counts.values()) + 1)]
+        keys = map(keys_by_count.__getitem__, counts.values())
+        if positions:
+            first = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # filled from the end: the earliest wins
+            starts = map(first.__getitem__, counts)
+            if len(grams) > POSITION_CAP:
+                starts = map(min, starts, repeat(POSITION_CAP))
+            keys = map(or_, map(lshift, keys, repeat(16)), starts)
         # postings[gram].append(key) for every gram, looped in C rather than in Python.
-        deque(map(array.append, map(postings.__getitem__, counts), map(keys_by_count.__getitem__, counts.values())), maxlen=0)
+        deque(map(array.append, map(postings.__getitem__, counts), keys), maxlen=0)
         for gram in set(_grams(text[: title_lengths[number]], length)):
             titles[gram].append(keys_by_count[counts[gram]])
     return postings, titles
+
+
+def with_positions(length: int, shift: int) -> bool:
+    return length == GRAM_MAX and shift == 16
 
 
 def score_ceiling(brevity: float, count: int) -> int:
@@ -109,7 +125,7 @@ class PostingsReader:
         self._typecode = typecode_for(shift)
         self._fences = {int(length): ([gram for gram, _ in entries], [chunk for _, chunk in entries]) for length, entries in fences.items()}
         self._local = threading.local()
-        self._memo: dict[str, tuple[array, array] | None] = {}
+        self._memo: dict[str, tuple[array, array, array] | None] = {}
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
@@ -118,9 +134,10 @@ class PostingsReader:
             self._local.connection = connection
         return connection
 
-    def get(self, gram: str) -> tuple[array, array] | None:
-        """(keys of the sections whose title holds ``gram``, keys of all holding it), or None
-        if no section holds it. Raises sqlite3.Error if the cache went away: see ``search``."""
+    def get(self, gram: str) -> tuple[array, array, array] | None:
+        """(keys of the sections whose title holds ``gram``, keys of all holding it, where it
+        first occurs in each of those (GRAM_MAX characters only, else empty)), or None if no
+        section holds it. Raises sqlite3.Error if the cache went away: see ``search``."""
         if gram in self._memo:
             return self._memo[gram]
         entry = self._read(gram)
@@ -129,7 +146,7 @@ class PostingsReader:
         self._memo[gram] = entry
         return entry
 
-    def _read(self, gram: str) -> tuple[array, array] | None:
+    def _read(self, gram: str) -> tuple[array, array, array] | None:
         firsts, chunks = self._fences.get(len(gram), ((), ()))
         at = bisect_right(firsts, gram) - 1
         if at < 0:
@@ -144,10 +161,12 @@ class PostingsReader:
         offsets = array(_OFFSET_TYPECODE)
         offsets.frombytes(row[1])
         data = row[2]
-        title, sections = array(self._typecode), array(self._typecode)
-        title.frombytes(data[offsets[2 * position] : offsets[2 * position + 1]])
-        sections.frombytes(data[offsets[2 * position + 1] : offsets[2 * position + 2]])
-        return title, sections
+        title, sections, firsts = array(self._typecode), array(self._typecode), array("H")
+        start = 3 * position
+        title.frombytes(data[offsets[start] : offsets[start + 1]])
+        sections.frombytes(data[offsets[start + 1] : offsets[start + 2]])
+        firsts.frombytes(data[offsets[start + 2] : offsets[start + 3]])
+        return title, sections, firsts
 
     def sections_of(self, keys: array) -> set[int]:
         return set(map(and_, keys, repeat(self.mask)))
@@ -182,10 +201,13 @@ def _store(store: CacheStore, key: str, shift: int, folded: list[str], title_len
     write them in one transaction."""
     fences: dict[int, list[tuple[str, int]]] = {}
 
+    typecode = typecode_for(shift)
+
     def rows():
         chunk = 0
         for length in range(1, GRAM_MAX + 1):
             postings, titles = build_level(length, folded, title_lengths, brevity, shift)
+            positions = with_positions(length, shift)
             fences[length] = []
             grams: list[str] = []
             parts: list[bytes] = []
@@ -193,11 +215,15 @@ def _store(store: CacheStore, key: str, shift: int, folded: list[str], title_len
             for gram in sorted(postings):
                 if "\x00" in gram:  # the separator: no query can hold it
                     continue
-                title = titles.get(gram)
-                parts.append(array(title.typecode, sorted(title)).tobytes() if title else b"")
-                parts.append(array(postings[gram].typecode, sorted(postings[gram])).tobytes())
+                title, keys = titles.get(gram), sorted(postings[gram])
+                parts.append(array(typecode, sorted(title)).tobytes() if title else b"")
+                if positions:
+                    parts.append(array(typecode, map(rshift, keys, repeat(16))).tobytes())
+                    parts.append(array("H", map(and_, keys, repeat(0xFFFF))).tobytes())
+                else:
+                    parts += (array(typecode, keys).tobytes(), b"")
                 grams.append(gram)
-                size += len(parts[-1]) + len(parts[-2])
+                size += len(parts[-1]) + len(parts[-2]) + len(parts[-3])
                 if len(grams) >= _CHUNK_GRAMS or size >= _CHUNK_BYTES:
                     yield _chunk_row(key, chunk, grams, parts, fences[length])
                     chunk, grams, parts, size = chunk + 1, [], [], 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from heapq import heappush, heappushpop
 from itertools import compress, repeat
-from operator import and_, contains, ge
+from operator import and_, contains, ge, not_, sub
 
 from knowledge.postings import GRAM_MAX, SCORE_CAP, SCORE_STEPS
 
@@ -27,37 +27,60 @@ _SCORE_ALL_BELOW = 64  # a tier this small is scored whole rather than visited i
 
 def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], dict[str, set[int]], dict[str, tuple]]:
     """(every matching section, per term the matching sections with it in the title,
-    per term the (title keys, keys) to visit in order of occurrences)."""
+    per term the (title keys, keys, first positions) to visit in order of ceilings)."""
     plans = []
     for term in terms:
-        grams = [term] if len(term) <= GRAM_MAX else list(dict.fromkeys(term[at : at + GRAM_MAX] for at in range(len(term) - GRAM_MAX + 1)))
-        entries = []
-        for gram in grams:
-            entry = reader.get(gram)
+        if len(term) <= GRAM_MAX:
+            entry = reader.get(term)
             if entry is None:
                 return set(), {}, {}
-            entries.append(entry)
-        entries.sort(key=lambda entry: len(entry[1]))
-        # Checking a candidate for the whole term costs about what intersecting with a
-        # second trigram's postings would save, so only the rarest trigram is used.
-        plans.append((term, entries[:1], len(term) <= GRAM_MAX))
-    plans.sort(key=lambda plan: len(plan[1][0][1]))
-    matched: set[int] | None = None
-    for _, entries, _ in plans[1:]:
-        sections = map(and_, entries[0][1], repeat(reader.mask))
-        matched = set(sections) if matched is None else matched.intersection(sections)
-    rarest = sorted(map(and_, plans[0][1][0][1], repeat(reader.mask)))
-    rarest = rarest if matched is None else [section for section in rarest if section in matched]
+            plans.append((term, entry, 0))
+            continue
+        # A longer term: its rarest trigram (checking a candidate for the whole term costs
+        # about what intersecting with a second trigram's postings would save).
+        rarest = None
+        for offset in range(len(term) - GRAM_MAX + 1):
+            entry = reader.get(term[offset : offset + GRAM_MAX])
+            if entry is None:
+                return set(), {}, {}
+            if rarest is None or len(entry[1]) < len(rarest[0][1]):
+                rarest = (entry, offset)
+        plans.append((term, *rarest))  # type: ignore[misc]
+    plans.sort(key=lambda plan: len(plan[1][1]))
+    mask = reader.mask
+    candidates = list(map(and_, plans[0][1][1], repeat(mask)))
+    firsts = plans[0][1][2]
+    if len(plans) > 1:
+        others = set(map(and_, plans[1][1][1], repeat(mask)))
+        for _, entry, _ in plans[2:]:
+            others.intersection_update(map(and_, entry[1], repeat(mask)))
+        keep = list(map(others.__contains__, candidates))
+        candidates = list(compress(candidates, keep))
+        firsts = list(compress(firsts, keep)) if firsts else firsts
     folded, title_lengths = index._folded, index._title_lengths
-    for term, _, exact in plans:
-        if not exact and rarest:
-            rarest = list(_containing(folded, term, rarest))
-    matched = set(rarest)
+    for term, _, offset in plans:
+        if len(term) <= GRAM_MAX or not candidates:
+            continue
+        if term == plans[0][0] and firsts:
+            candidates = _containing_from(folded, term, candidates, map(sub, firsts, repeat(offset)))
+        else:
+            candidates = list(_containing(folded, term, candidates))
+    matched = set(candidates)
     titles: dict[str, set[int]] = {}
-    for term, entries, exact in plans:
-        candidates = reader.sections_of(entries[0][0]) & matched
-        titles[term] = candidates if exact else set(_containing(folded, term, sorted(candidates), title_lengths))
-    return matched, titles, {term: entries[0] for term, entries, _ in plans}
+    for term, entry, _ in plans:
+        in_title = reader.sections_of(entry[0]) & matched
+        titles[term] = in_title if len(term) <= GRAM_MAX else set(_containing(folded, term, list(in_title), title_lengths))
+    return matched, titles, {term: entry for term, entry, _ in plans}
+
+
+def _containing_from(folded: list[str], term: str, sections: list[int], starts) -> list[int]:
+    """The sections holding ``term``, tried first where their rarest trigram first occurs
+    (that is where a common term nearly always is), then anywhere."""
+    found = list(map(str.startswith, map(folded.__getitem__, sections), repeat(term), starts))
+    holding = list(compress(sections, found))
+    if len(holding) < len(sections):
+        holding += _containing(folded, term, list(compress(sections, map(not_, found))))
+    return holding
 
 
 def _containing(folded: list[str], term: str, sections: list[int], title_lengths: list[int] | None = None):
@@ -102,7 +125,7 @@ def ranked_with_postings(index, reader, terms: list[str], limit: int) -> tuple[l
 
 def _ranked_single(index, reader, terms, matched, in_title, keys, limit) -> list[tuple[int, float]]:
     """``matched`` is None when the visited postings are the term's own (exact), not a trigram's."""
-    title_keys, all_keys = keys
+    title_keys, all_keys = keys[0], keys[1]
     if len(in_title) <= max(limit, _SCORE_ALL_BELOW):
         best = list(zip(in_title, index.scores(list(in_title), terms)))
     else:
