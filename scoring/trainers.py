@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from drills.policy import Policy
 from scoring.attestation import AttemptStanding, attempt_standing
 from scoring.audit import record_audit
 from scoring.credentials import (
@@ -27,6 +28,7 @@ from scoring.credentials import (
     verify_passphrase,
 )
 from scoring.records import RecordsError, RecordsStore, Trainee, write_transaction
+from scoring.rescore import Rescore
 
 REASON_MAX_LENGTH = 500
 
@@ -213,6 +215,25 @@ class Trainer:
                 raise RecordsError("attempt_not_deleted", attempt=attempt_id)
             self.db.execute("UPDATE attempts SET deleted = NULL WHERE id = ?", [attempt_id])
             self.audit("attempt_restored", **facts, deleted_on=standing.deleted, reason=reason)
+
+    def save_rescore(self, result: Rescore, policy: Policy) -> None:
+        """Keep a re-score (``scoring.rescore``) in place of the stored scorecard; the audit log
+        says what moved: the score, the pass, and each finding's status and points."""
+        attempt = result.attempt
+        _, facts = self._attempt_facts(attempt.id)
+        self.records.replace_scorecard(attempt.id, result.scorecard, policy)
+        # replace_scorecard commits its own transaction, so the audit line follows it at once.
+        with write_transaction(self.db):
+            self.audit("attempt_rescored", **facts,
+                       before={"score": attempt.score, "passed": attempt.passed},
+                       after={"score": result.scorecard.score, "passed": result.scorecard.passed},
+                       findings=[{"finding": change.finding,
+                                  "before": None if change.status_before is None else
+                                  {"status": change.status_before, "points": change.points_before},
+                                  "after": None if change.status_after is None else
+                                  {"status": change.status_after, "points": change.points_after}}
+                                 for change in result.findings],
+                       changed_rules=result.changed_rules, policy_changed=result.policy_changed)
 
     # Clearance by hand
 

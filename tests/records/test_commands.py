@@ -9,10 +9,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from scoring import credentials
+from scoring.attestation import attest_attempt
+from scoring.audit import audit_entries
 from scoring.records import RecordsStore, open_records
 from scoring.sitting import Sitting
-from scoring.attestation import attest_attempt
 from tui.cli import main
+
+PASSPHRASE = "值班室-教员-2026"
 
 
 @pytest.fixture
@@ -21,10 +25,22 @@ def database(tmp_path):
 
 
 @pytest.fixture
-def invoke(database):
-    def run(*args: str, lang: str = "en"):
-        return CliRunner().invoke(main, ["--lang", lang, "--db", str(database), *args], catch_exceptions=False)
+def invoke(database, monkeypatch):
+    monkeypatch.delenv("DUTYDRILL_TRAINER_PASSPHRASE", raising=False)
+    monkeypatch.delenv("DUTYDRILL_TRAINER_PASSPHRASE_FILE", raising=False)
+
+    def run(*args: str, lang: str = "en", input: str | None = None):
+        return CliRunner().invoke(main, ["--lang", lang, "--db", str(database), *args], catch_exceptions=False, input=input)
     return run
+
+
+@pytest.fixture
+def fast_scrypt(monkeypatch):
+    monkeypatch.setattr(credentials, "SCRYPT_PARAMETERS", {"n": 2**10, "r": 8, "p": 1, "dklen": 32})
+
+
+def audited(database) -> list:
+    return audit_entries(open_records(database))
 
 
 def test_trainee_add_list_show(invoke):
@@ -40,13 +56,24 @@ def test_trainee_add_list_show(invoke):
     assert missing.exit_code == 1 and "No trainee named 王五" in missing.output
 
 
-def test_archive_takes_a_trainee_off_the_list(invoke):
+def test_archive_is_the_trainers_and_takes_a_trainee_off_the_list(invoke, database, fast_scrypt, tmp_path, monkeypatch):
     invoke("trainee", "add", "张伟")
-    assert invoke("trainee", "archive", "张伟").exit_code == 0
+    invoke("trainer", "add", "李娜", input=f"{PASSPHRASE}\n{PASSPHRASE}\n")  # the first trainer command sets the passphrase
+    refused = invoke("trainee", "archive", "张伟", input="not-the-passphrase\n")
+    assert refused.exit_code == 1 and "Wrong trainer passphrase" in refused.output and "Traceback" not in refused.output
+    assert "张伟" in invoke("trainee", "list").output
+    archived = invoke("trainee", "archive", "张伟", input=f"{PASSPHRASE}\n")
+    assert archived.exit_code == 0 and PASSPHRASE not in archived.output  # hidden input
     assert "张伟" not in invoke("trainee", "list").output
     assert "archived" in invoke("trainee", "list", "--all").output
-    invoke("trainee", "archive", "张伟", "--restore")
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    assert invoke("trainee", "archive", "张伟", "--restore", "--passphrase-file", str(secret)).exit_code == 0
     assert "张伟" in invoke("trainee", "list").output
+    monkeypatch.setenv("DUTYDRILL_TRAINER_PASSPHRASE", PASSPHRASE)
+    assert invoke("trainee", "archive", "李娜").exit_code == 0
+    assert [(e.what, e.details) for e in audited(database)][-3:] == [
+        ("trainee_archived", {"trainee": "张伟"}), ("trainee_restored", {"trainee": "张伟"}), ("trainee_archived", {"trainee": "李娜"})]
 
 
 def test_a_run_without_trainee_stores_nothing(invoke, database):
@@ -84,16 +111,30 @@ def test_a_recorded_exam_shows_up_everywhere(invoke, database):
     assert "已过期" in later and "到期" in later
 
 
-def test_rescore_after_a_policy_change_says_what_changed(invoke, isolated_home):
+def test_rescore_after_a_policy_change_says_what_changed_and_only_the_trainer_keeps_it(invoke, isolated_home, database, fast_scrypt):
     invoke("trainee", "add", "张伟")
+    invoke("trainer", "add", "李娜", input=f"{PASSPHRASE}\n{PASSPHRASE}\n")
     invoke("drill", "run", "night-mine-flood", "--lang", "zh", "--trainee", "张伟", "--mode", "exam")
     assert "Nothing changed." in invoke("drill", "rescore", "1").output
     (isolated_home / "policy.yaml").write_text("limits:\n  escalate_urgent: {minutes: 0.1, rule: duty.escalation}\n", encoding="utf-8")
     result = invoke("drill", "rescore", "1")
     assert "score 100 →" in result.output and "limits.escalate_urgent.minutes: 10.0 → 0.1" in result.output
     assert "tell_shift_leader: met 10 → late 5" in result.output and "add --save" in result.output
-    assert "score 100 →" in invoke("drill", "rescore", "1", "--save").output
+    refused = invoke("drill", "rescore", "1", "--save", input="not-the-passphrase\n")
+    assert refused.exit_code == 1 and "Wrong trainer passphrase" in refused.output
+    assert "score 100 →" in invoke("drill", "rescore", "1").output  # not saved
+    saved = invoke("drill", "rescore", "1", "--save", input=f"{PASSPHRASE}\n")
+    assert saved.exit_code == 0 and "score 100 →" in saved.output and "replaces the stored one" in saved.output
     assert "Nothing changed." in invoke("drill", "rescore", "1").output
+    entry = audited(database)[-1]
+    after = entry.details["after"]["score"]
+    assert entry.what == "attempt_rescored" and after < 100
+    assert entry.details["attempt"] == 1 and entry.details["trainee"] == "张伟" and entry.details["before"]["score"] == 100
+    assert {"finding": "tell_shift_leader", "before": {"status": "met", "points": 10}, "after": {"status": "late", "points": 5}} \
+        in entry.details["findings"]
+    line = invoke("audit").output
+    assert f"rescored attempt 1 (张伟, night-mine-flood) and kept it: score 100 → {after}" in line
+    assert "tell_shift_leader met 10 → late 5" in line
 
 
 def test_close_and_resume_an_interrupted_run(invoke, database, tmp_path, policy, builtin_library):

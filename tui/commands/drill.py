@@ -1,8 +1,14 @@
-"""``dutydrill drill``: run a drill headless with a playbook."""
+"""``dutydrill drill``: run a drill headless with a playbook.
+
+An exam counts toward clearance only when sat under the trainee's PIN: ``--pin`` asks for
+it (hidden), or scripts give it in the environment variable DUTYDRILL_TRAINEE_PIN, as the
+trainer's passphrase is given. ``rescore --save`` changes a score, so it is the trainer's.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -20,11 +26,23 @@ from scoring.score import score_attempt
 from tui.scorecard_text import scorecard_table
 from tui.timeline_text import describe_entry
 from drills.timing import clock_text
+from scoring.attestation import sit_exam_with_pin
 from scoring.records import Attempt, RecordsError
 from scoring.rescore import rescore
 from scoring.scorecard import Scorecard
 from scoring.sitting import Sitting
-from tui.commands.records import note_rule_versions, open_store, passed_text, records_errors, rule_title, score_text
+from tui.commands.records import (
+    note_rule_versions,
+    open_store,
+    passed_text,
+    passphrase_file_option,
+    records_errors,
+    rule_title,
+    score_text,
+)
+from tui.commands.trainer import sign_in
+
+PIN_ENV = "DUTYDRILL_TRAINEE_PIN"
 
 
 @click.group(name="drill")
@@ -63,11 +81,14 @@ def playbook_for(name: str, drill: Drill) -> tuple[list[PlannedAction], Reaction
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (reproducible: no wall-clock stamps or database ids).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Which edition of the drill to run (default: the interface language).")
 @click.option("--trainee", default=None, help="Record the run, its journal and the scored attempt for this trainee.")
-@click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True, help="With --trainee: exams count towards readiness.")
+@click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True,
+              help="With --trainee: an exam counts towards readiness when sat under the trainee's PIN (--pin).")
+@click.option("--pin", "ask_pin", is_flag=True,
+              help=f"With --trainee and --mode exam: ask for the trainee's PIN (hidden), so the exam counts; scripts can set ${PIN_ENV} instead.")
 @click.pass_obj
 @records_errors
 def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_json: bool, lang: str | None,
-                trainee: str | None, mode: str) -> None:
+                trainee: str | None, mode: str, ask_pin: bool) -> None:
     """Run DRILL (an id or a drill file) headless with a playbook.
 
     Prints the journal as a timeline, or with --json one JSON object. Nothing is stored
@@ -75,9 +96,12 @@ def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_jso
     """
     interface = settings.language if settings else "zh"
     language = lang or interface
+    if ask_pin and not (trainee and mode == "exam"):
+        raise click.UsageError(text(interface, "cli.run.pin_needs_exam"))
     drill_file = find_drill(current_library(), drill, language)
     policy = current_policy()
-    sitting = start_sitting(settings, trainee, mode, drill_file, policy, seed) if trainee else None
+    pin = given_pin(interface, ask_pin) if trainee and mode == "exam" else None
+    sitting = start_sitting(settings, trainee, mode, drill_file, policy, seed, pin) if trainee else None
     running = sitting.drill if sitting else new_drill(drill_file, policy, seed)
     refusals = run_playbook(running, *playbook_for(playbook, running))
     if refusals:
@@ -101,10 +125,25 @@ def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_jso
 
 # Recorded sittings and stored attempts (the records' part of ``dutydrill drill``).
 
-def start_sitting(settings: Settings, trainee_name: str, mode: str, drill_file: DrillFile, policy, seed: int) -> Sitting:
-    """A recorded sitting for ``drill run --trainee``: run, journal and attempt in the database."""
+def given_pin(language: str, ask: bool) -> str | None:
+    """The trainee's PIN from the environment (scripts), else asked for hidden with --pin, else None."""
+    pin = os.environ.get(PIN_ENV)
+    if pin is None and ask:
+        pin = click.prompt(text(language, "cli.run.pin_prompt"), hide_input=True, err=True)
+    return pin
+
+
+def start_sitting(settings: Settings, trainee_name: str, mode: str, drill_file: DrillFile, policy, seed: int,
+                  pin: str | None = None) -> Sitting:
+    """A recorded sitting for ``drill run --trainee``: run, journal and attempt in the database.
+    An exam under the PIN is attested (it counts); one without is recorded and said not to count."""
     records = open_store(settings)
-    return Sitting.start(records, records.require_trainee(trainee_name), drill_file, policy, seed, mode)
+    trainee = records.require_trainee(trainee_name)
+    if pin is not None:
+        return sit_exam_with_pin(records, trainee, pin, drill_file, policy, seed)
+    if mode == "exam":
+        click.echo(text(settings.language, "cli.run.exam_without_pin", name=trainee.name), err=True)
+    return Sitting.start(records, trainee, drill_file, policy, seed, mode)
 
 
 def finish_sitting(settings: Settings, sitting: Sitting) -> Scorecard:
@@ -167,13 +206,15 @@ def debrief_command(settings: Settings, attempt_id: int, output: str) -> None:
 
 @drill_group.command(name="rescore")
 @click.argument("attempt_id", metavar="ATTEMPT", type=int)
-@click.option("--save", is_flag=True, help="Keep the new scorecard in place of the stored one.")
+@click.option("--save", is_flag=True, help="Keep the new scorecard in place of the stored one (the trainer only: asks for the passphrase; audited).")
+@passphrase_file_option
 @click.pass_obj
 @records_errors
 def rescore_command(settings: Settings, attempt_id: int, save: bool) -> None:
     """Score a stored attempt again with the current policy and rulebook, and say what changed."""
     language = settings.language
-    records = open_store(settings)
+    trainer = sign_in(settings) if save else None  # before anything is opened for writing
+    records = trainer.records if trainer else open_store(settings)
     attempt = records.require_attempt(attempt_id)
     policy = current_policy()
     result = rescore(records, attempt, policy, cached_rulebook(attempt.language))
@@ -191,8 +232,8 @@ def rescore_command(settings: Settings, attempt_id: int, save: bool) -> None:
         click.echo(f"    {change.finding}: {before} → {after}")
     if not (result.changed or result.changed_rules or result.policy_changed):
         click.echo(text(language, "records.rescore.same"))
-    elif save:
-        records.replace_scorecard(attempt.id, result.scorecard, policy)
+    elif trainer:
+        trainer.save_rescore(result, policy)
         note_rule_versions(records, (attempt.language,))
         click.echo(text(language, "records.rescore.saved"))
     else:

@@ -28,6 +28,9 @@ from tui.settings import Settings
 from tui.text_table import aligned
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+PASSPHRASE_ENV = "DUTYDRILL_TRAINER_PASSPHRASE"
+PASSPHRASE_FILE_ENV = "DUTYDRILL_TRAINER_PASSPHRASE_FILE"
+PASSPHRASE_FILE_KEY = "dutydrill.trainer.passphrase_file"  # where the option leaves the path for sign_in
 
 
 def wall_clock() -> str:
@@ -55,6 +58,18 @@ def records_errors(command: Callable) -> Callable:
         except sqlite3.DatabaseError as error:
             raise click.ClickException(text(language, "records.error.damaged", path=settings.database, error=error)) from None
     return guarded
+
+
+def passphrase_file_option(command: Callable) -> Callable:
+    """``--passphrase-file`` for a command behind the trainer passphrase (``trainer.sign_in`` reads it).
+    Here rather than in trainer.py: commands in this module need it, and trainer.py builds on this one."""
+    def remember(context: click.Context, _parameter, path: str | None) -> None:
+        if path:
+            context.meta[PASSPHRASE_FILE_KEY] = path
+    return click.option("--passphrase-file", type=click.Path(dir_okay=False, exists=True), envvar=PASSPHRASE_FILE_ENV,
+                        default=None, expose_value=False, callback=remember,
+                        help=f"For scripts: read the trainer passphrase from the first line of this file (or ${PASSPHRASE_FILE_ENV}). "
+                             f"${PASSPHRASE_ENV} gives it directly. Keep either readable by the trainer only.")(command)
 
 
 def open_store(settings: Settings) -> RecordsStore:
@@ -89,7 +104,7 @@ def trend_text(value: int | None) -> str:
 
 @click.group(name="trainee")
 def trainee_group() -> None:
-    """Trainees: add, list, show one's attempts, archive."""
+    """Trainees: add, list, show one's attempts, archive (the trainer only)."""
 
 
 @trainee_group.command(name="add")
@@ -150,11 +165,14 @@ def show_trainee_command(settings: Settings, name: str) -> None:
 @trainee_group.command(name="archive")
 @click.argument("name")
 @click.option("--restore", is_flag=True, help="Bring an archived trainee back.")
+@passphrase_file_option
 @click.pass_obj
 @records_errors
 def archive_trainee_command(settings: Settings, name: str, restore: bool) -> None:
-    """Archive a trainee who left: off the lists and the board, history kept."""
-    open_store(settings).set_archived(name, not restore)
+    """Archive a trainee who left: off the lists and the board, history kept (asks for the trainer passphrase)."""
+    from tui.commands.trainer import sign_in  # here: trainer.py imports this module
+
+    sign_in(settings).set_archived(name, not restore)
     click.echo(text(settings.language, "records.trainee.restored" if restore else "records.trainee.archived_now", name=name))
 
 

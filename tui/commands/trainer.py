@@ -1,7 +1,8 @@
 """``dutydrill trainer …`` (behind the trainer passphrase) and ``dutydrill audit``.
 
-Every trainer command asks for the passphrase with a hidden prompt before it opens
-anything for writing; the first one ever run sets it instead (asked twice). Scripts can
+Every trainer command (and ``trainee archive``, ``drill rescore --save`` elsewhere) asks
+for the passphrase with a hidden prompt before it opens anything for writing; the first
+one ever run sets it instead (asked twice). Scripts can
 give it in a file (``--passphrase-file``, the file's first line) or in the environment
 variable DUTYDRILL_TRAINER_PASSPHRASE. What the commands change goes into the audit log,
 which ``dutydrill audit`` prints.
@@ -21,34 +22,35 @@ from scoring.staff_import import StaffListError, import_staff, read_staff_list
 from scoring.audit import AuditEntry, audit_entries
 from scoring.credentials import check_passphrase_rules, check_pin_rules
 from scoring.trainers import Trainer, passphrase_is_set
-from tui.commands.records import DATE, open_store, records_errors
+from tui.commands.records import (
+    DATE,
+    PASSPHRASE_ENV,
+    PASSPHRASE_FILE_KEY,
+    open_store,
+    passed_text,
+    passphrase_file_option,
+    records_errors,
+)
 from tui.text_table import aligned
 from tui.i18n import text
 from tui.settings import Settings
 
-PASSPHRASE_ENV = "DUTYDRILL_TRAINER_PASSPHRASE"
-PASSPHRASE_FILE_ENV = "DUTYDRILL_TRAINER_PASSPHRASE_FILE"
-_FILE_KEY = "dutydrill.trainer.passphrase_file"
 COLUMN_OF = {"name": "trainee"}  # a trainee's field → its column heading in records.columns
 
 
 @click.group(name="trainer")
-@click.option("--passphrase-file", type=click.Path(dir_okay=False, exists=True), envvar=PASSPHRASE_FILE_ENV, default=None,
-              help=f"For scripts: read the trainer passphrase from the first line of this file (or ${PASSPHRASE_FILE_ENV}). "
-                   f"${PASSPHRASE_ENV} gives it directly. Keep either readable by the trainer only.")
-@click.pass_context
-def trainer_group(context: click.Context, passphrase_file: str | None) -> None:
+@passphrase_file_option
+def trainer_group() -> None:
     """Trainer's commands: trainees, cohorts, PINs, score overrides, deletions, clearance by hand.
 
     Each asks for the trainer passphrase (hidden); the first one ever run sets it. Every change
     goes into the audit log (dutydrill audit).
     """
-    context.meta[_FILE_KEY] = passphrase_file
 
 
 def _given_passphrase() -> str | None:
     """The passphrase a script gave (file first, then the environment), or None to prompt."""
-    path = click.get_current_context().meta.get(_FILE_KEY)
+    path = click.get_current_context().meta.get(PASSPHRASE_FILE_KEY)
     if path:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
         return lines[0] if lines else ""
@@ -278,11 +280,23 @@ def audit_line(language: str, entry: AuditEntry) -> str:
                                       for field, (before, after) in entry.details["changes"].items())
     if entry.what == "score_overridden" and entry.details.get("scored"):
         values["scored_passed"] = text(language, f"records.passed.{'yes' if entry.details['scored']['passed'] else 'no'}")
+    if entry.what == "attempt_rescored":
+        for side in ("before", "after"):
+            values[f"{side}_passed"] = passed_text(language, entry.details[side]["passed"])
+        values["findings"] = "; ".join(f"{change['finding']} {_finding_state(language, change['before'])} → "
+                                       f"{_finding_state(language, change['after'])}" for change in entry.details["findings"]) or "—"
     values = {key: "—" if value is None else value for key, value in values.items()}
     try:
         return text(language, f"audit.what.{entry.what}", **values)
     except (KeyError, IndexError):
         return f"{entry.what} {json.dumps(entry.details, ensure_ascii=False)}"
+
+
+def _finding_state(language: str, state: dict | None) -> str:
+    """A finding's status and points in an ``attempt_rescored`` line; — when it did not exist."""
+    if state is None:
+        return "—"
+    return f"{text(language, 'status.' + state['status'])} {state['points']:g}"
 
 
 @click.command(name="audit")

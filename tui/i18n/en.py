@@ -66,6 +66,9 @@ STRINGS: dict[str, str] = {
     "cli.check.problems": "Problems: {count}.",
     "cli.run.unknown_drill": "No drill {drill!r}. Available drills: {known}",
     "cli.run.refused": "Playbook actions that could not be taken:",
+    "cli.run.pin_prompt": "Trainee's PIN",
+    "cli.run.pin_needs_exam": "--pin is for an exam sat by a trainee: add --trainee NAME --mode exam.",
+    "cli.run.exam_without_pin": "Not sat under {name}'s PIN: this exam is recorded but will not count toward clearance. Give the PIN with --pin (or DUTYDRILL_TRAINEE_PIN) for one that counts.",
     # scenario import / export: spreadsheet drill plans (codes from drills.spreadsheet.MESSAGES)
     "cli.import.note": "note",
     "cli.import.encoding": "Read {path} as {encoding}.",
@@ -304,6 +307,7 @@ STRINGS: dict[str, str] = {
     "audit.what.pin_set": "gave {trainee} a new PIN",
     "audit.what.pin_removed": "took {trainee}'s PIN away",
     "audit.what.score_overridden": "overrode attempt {attempt} ({trainee}, {drill}): score {scored_score} → {score}, passed {scored_passed} → {passed}; reason: {reason}",
+    "audit.what.attempt_rescored": "rescored attempt {attempt} ({trainee}, {drill}) and kept it: score {before_score} → {after_score}, passed {before_passed} → {after_passed}; findings: {findings}",
     "audit.what.override_removed": "removed the override of attempt {attempt} ({trainee}, {drill}): {removed_score} → {score} as scored; reason: {reason}",
     "audit.what.attempt_deleted": "deleted attempt {attempt} ({trainee}, {drill}, score {score}); reason: {reason}",
     "audit.what.attempt_restored": "restored attempt {attempt} ({trainee}, {drill}); reason: {reason}",

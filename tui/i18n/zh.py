@@ -66,6 +66,9 @@ STRINGS: dict[str, str] = {
     "cli.check.problems": "共 {count} 个问题。",
     "cli.run.unknown_drill": "找不到演练 {drill!r}。可用的演练：{known}",
     "cli.run.refused": "剧本中的动作无法执行：",
+    "cli.run.pin_prompt": "学员 PIN",
+    "cli.run.pin_needs_exam": "--pin 用于学员参加的考核：请加上 --trainee 姓名 --mode exam。",
+    "cli.run.exam_without_pin": "未使用 {name} 的 PIN：本次考核会被记录，但不计入上岗资格。如需计入，请用 --pin（或 DUTYDRILL_TRAINEE_PIN）提供 PIN。",
     # scenario import / export：电子表格演练计划（代码见 drills.spreadsheet.MESSAGES）
     "cli.import.note": "提示",
     "cli.import.encoding": "已按 {encoding} 编码读取 {path}。",
@@ -304,6 +307,7 @@ STRINGS: dict[str, str] = {
     "audit.what.pin_set": "为 {trainee} 设置新的 PIN",
     "audit.what.pin_removed": "取消 {trainee} 的 PIN",
     "audit.what.score_overridden": "改判第 {attempt} 号记录（{trainee}，{drill}）：成绩 {scored_score} → {score}，合格 {scored_passed} → {passed}；理由：{reason}",
+    "audit.what.attempt_rescored": "重新评分第 {attempt} 号记录（{trainee}，{drill}）并保存：成绩 {before_score} → {after_score}，合格 {before_passed} → {after_passed}；评分项：{findings}",
     "audit.what.override_removed": "撤销第 {attempt} 号记录（{trainee}，{drill}）的改判：{removed_score} → 按评分表 {score}；理由：{reason}",
     "audit.what.attempt_deleted": "删除第 {attempt} 号记录（{trainee}，{drill}，成绩 {score}）；理由：{reason}",
     "audit.what.attempt_restored": "恢复第 {attempt} 号记录（{trainee}，{drill}）；理由：{reason}",
