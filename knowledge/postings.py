@@ -35,11 +35,13 @@ from pathlib import Path
 
 from knowledge.cache_store import BUSY_TIMEOUT, CacheStore, open_store
 
-FORMAT = "postings 5"
+FORMAT = "postings 6"
 GRAM_MAX = 3  # postings are kept for grams of one to this many characters
 SCORE_CAP = 65535  # a key's ceiling at this cap means "no bound"
 SCORE_STEPS = 64  # ceilings are kept in 1/64 points
 POSITION_CAP = 65535  # first positions are kept up to here (a check from there on just fails)
+NO_CHARACTER = 0xFFFF  # "the character after the first occurrence is not known"
+NO_CHARACTER_TEXT = chr(NO_CHARACTER)
 _MEMO_GRAMS = 256  # grams kept decoded in memory per index (typing repeats prefixes)
 _CHUNK_GRAMS = 256  # grams per stored chunk, at most
 _CHUNK_BYTES = 32_768  # or fewer, once their postings take this many bytes
@@ -75,7 +77,8 @@ def build_level(length: int, folded: list[str], title_lengths: list[int], brevit
     """For the grams of one length: gram → keys of the sections containing it and gram →
     keys of those with it in the title, in document order. For GRAM_MAX characters (and at
     most 2^16 sections) a key also holds where the gram first occurs in the section:
-    ``key << 16 | min(position, POSITION_CAP)`` (see ``with_positions``)."""
+    ``key << 32 | min(position, POSITION_CAP) << 16 | the character after it`` (a character
+    beyond U+FFFE is kept as NO_CHARACTER; see ``with_positions``)."""
     positions = with_positions(length, shift)
     new_list = partial(array, "Q" if positions else typecode_for(shift))
     postings: defaultdict[str, array] = defaultdict(new_list)
@@ -91,10 +94,13 @@ def build_level(length: int, folded: list[str], title_lengths: list[int], brevit
         keys = map(keys_by_count.__getitem__, counts.values())
         if positions:
             first = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # filled from the end: the earliest wins
-            starts = map(first.__getitem__, counts)
-            if len(grams) > POSITION_CAP:
-                starts = map(min, starts, repeat(POSITION_CAP))
-            keys = map(or_, map(lshift, keys, repeat(16)), starts)
+            starts = list(map(first.__getitem__, counts))
+            padded = text + "\x00"
+            following = map(ord, map(padded.__getitem__, map(add, starts, repeat(length))))
+            if max(padded) >= NO_CHARACTER_TEXT:
+                following = map(min, following, repeat(NO_CHARACTER))
+            capped = map(min, starts, repeat(POSITION_CAP)) if len(grams) > POSITION_CAP else starts
+            keys = map(or_, map(or_, map(lshift, keys, repeat(32)), map(lshift, capped, repeat(16))), following)
         # postings[gram].append(key) for every gram, looped in C rather than in Python.
         deque(map(array.append, map(postings.__getitem__, counts), keys), maxlen=0)
         for gram in set(_grams(text[: title_lengths[number]], length)):
@@ -125,7 +131,7 @@ class PostingsReader:
         self._typecode = typecode_for(shift)
         self._fences = {int(length): ([gram for gram, _ in entries], [chunk for _, chunk in entries]) for length, entries in fences.items()}
         self._local = threading.local()
-        self._memo: dict[str, tuple[array, array, array] | None] = {}
+        self._memo: dict[str, tuple[array, array, array, array] | None] = {}
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
@@ -134,10 +140,11 @@ class PostingsReader:
             self._local.connection = connection
         return connection
 
-    def get(self, gram: str) -> tuple[array, array, array] | None:
+    def get(self, gram: str) -> tuple[array, array, array, array] | None:
         """(keys of the sections whose title holds ``gram``, keys of all holding it, where it
-        first occurs in each of those (GRAM_MAX characters only, else empty)), or None if no
-        section holds it. Raises sqlite3.Error if the cache went away: see ``search``."""
+        first occurs in each of those and the character code after that (these two for
+        GRAM_MAX characters only, else empty)), or None if no section holds it.
+        Raises sqlite3.Error if the cache went away: see ``search``."""
         if gram in self._memo:
             return self._memo[gram]
         entry = self._read(gram)
@@ -146,7 +153,7 @@ class PostingsReader:
         self._memo[gram] = entry
         return entry
 
-    def _read(self, gram: str) -> tuple[array, array, array] | None:
+    def _read(self, gram: str) -> tuple[array, array, array, array] | None:
         firsts, chunks = self._fences.get(len(gram), ((), ()))
         at = bisect_right(firsts, gram) - 1
         if at < 0:
@@ -161,12 +168,13 @@ class PostingsReader:
         offsets = array(_OFFSET_TYPECODE)
         offsets.frombytes(row[1])
         data = row[2]
-        title, sections, firsts = array(self._typecode), array(self._typecode), array("H")
-        start = 3 * position
+        title, sections, firsts, following = array(self._typecode), array(self._typecode), array("H"), array("H")
+        start = 4 * position
         title.frombytes(data[offsets[start] : offsets[start + 1]])
         sections.frombytes(data[offsets[start + 1] : offsets[start + 2]])
         firsts.frombytes(data[offsets[start + 2] : offsets[start + 3]])
-        return title, sections, firsts
+        following.frombytes(data[offsets[start + 3] : offsets[start + 4]])
+        return title, sections, firsts, following
 
     def sections_of(self, keys: array) -> set[int]:
         return set(map(and_, keys, repeat(self.mask)))
@@ -218,12 +226,13 @@ def _store(store: CacheStore, key: str, shift: int, folded: list[str], title_len
                 title, keys = titles.get(gram), sorted(postings[gram])
                 parts.append(array(typecode, sorted(title)).tobytes() if title else b"")
                 if positions:
-                    parts.append(array(typecode, map(rshift, keys, repeat(16))).tobytes())
+                    parts.append(array(typecode, map(rshift, keys, repeat(32))).tobytes())
+                    parts.append(array("H", map(and_, map(rshift, keys, repeat(16)), repeat(0xFFFF))).tobytes())
                     parts.append(array("H", map(and_, keys, repeat(0xFFFF))).tobytes())
                 else:
-                    parts += (array(typecode, keys).tobytes(), b"")
+                    parts += (array(typecode, keys).tobytes(), b"", b"")
                 grams.append(gram)
-                size += len(parts[-1]) + len(parts[-2]) + len(parts[-3])
+                size += sum(map(len, parts[-4:]))
                 if len(grams) >= _CHUNK_GRAMS or size >= _CHUNK_BYTES:
                     yield _chunk_row(key, chunk, grams, parts, fences[length])
                     chunk, grams, parts, size = chunk + 1, [], [], 0

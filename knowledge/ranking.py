@@ -2,8 +2,9 @@
 ``limit`` of them by the score of knowledge/search.py, computing as few scores as it can.
 
 Matches: a term of one to three characters has postings listing exactly the sections
-holding it; a longer term's candidates are the sections holding its two rarest trigrams,
-each then checked for the whole term with ``str.find``. Totals and recall are exact.
+holding it; a longer term's candidates are the sections holding one of its trigrams, each
+confirmed from what the postings record about the trigram's first occurrence (where it is,
+the character after it), or else by searching the section. Totals and recall are exact.
 
 Ranking: a section with one more term in its title always scores higher (100 points
 against at most ``brevity × log2(1 + its length) + 1`` for the rest, checked per rulebook),
@@ -17,9 +18,9 @@ from __future__ import annotations
 
 from heapq import heappush, heappushpop
 from itertools import compress, repeat
-from operator import and_, contains, ge, not_, sub
+from operator import and_, contains, eq, ge, not_, sub
 
-from knowledge.postings import GRAM_MAX, SCORE_CAP, SCORE_STEPS
+from knowledge.postings import GRAM_MAX, NO_CHARACTER, SCORE_CAP, SCORE_STEPS
 
 _MARGIN = 1.000001  # the offset part of a score is at most 1; a hair more for float rounding
 _SCORE_ALL_BELOW = 64  # a tier this small is scored whole rather than visited in order
@@ -37,19 +38,23 @@ def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], di
             plans.append((term, entry, 0))
             continue
         # A longer term: its rarest trigram (checking a candidate for the whole term costs
-        # about what intersecting with a second trigram's postings would save).
-        rarest = None
+        # about what intersecting with a second trigram's postings would save) or, for a
+        # term one character longer than a trigram, its first trigram if not much commoner:
+        # the character after that trigram's first occurrence then confirms most candidates.
+        entries = []
         for offset in range(len(term) - GRAM_MAX + 1):
             entry = reader.get(term[offset : offset + GRAM_MAX])
             if entry is None:
                 return set(), {}, {}
-            if rarest is None or len(entry[1]) < len(rarest[0][1]):
-                rarest = (entry, offset)
-        plans.append((term, *rarest))  # type: ignore[misc]
+            entries.append((len(entry[1]), offset, entry))
+        size, offset, entry = min(entries, key=lambda item: item[:2])
+        if len(term) == GRAM_MAX + 1 and entries[0][0] <= 2 * size:
+            size, offset, entry = entries[0]
+        plans.append((term, entry, offset))
     plans.sort(key=lambda plan: len(plan[1][1]))
     mask = reader.mask
     candidates = list(map(and_, plans[0][1][1], repeat(mask)))
-    firsts = plans[0][1][2]
+    firsts, following = plans[0][1][2], plans[0][1][3]
     if len(plans) > 1:
         others = set(map(and_, plans[1][1][1], repeat(mask)))
         for _, entry, _ in plans[2:]:
@@ -57,11 +62,14 @@ def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], di
         keep = list(map(others.__contains__, candidates))
         candidates = list(compress(candidates, keep))
         firsts = list(compress(firsts, keep)) if firsts else firsts
+        following = list(compress(following, keep)) if following else following
     folded, title_lengths = index._folded, index._title_lengths
     for term, _, offset in plans:
         if len(term) <= GRAM_MAX or not candidates:
             continue
-        if term == plans[0][0] and firsts:
+        if term == plans[0][0] and following and offset == 0 and len(term) == GRAM_MAX + 1 and ord(term[-1]) < NO_CHARACTER:
+            candidates = _followed_by(folded, term, candidates, following)
+        elif term == plans[0][0] and firsts:
             candidates = _containing_from(folded, term, candidates, map(sub, firsts, repeat(offset)))
         else:
             candidates = list(_containing(folded, term, candidates))
@@ -71,6 +79,16 @@ def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], di
         in_title = reader.sections_of(entry[0]) & matched
         titles[term] = in_title if len(term) <= GRAM_MAX else set(_containing(folded, term, list(in_title), title_lengths))
     return matched, titles, {term: entry for term, entry, _ in plans}
+
+
+def _followed_by(folded: list[str], term: str, sections: list[int], following) -> list[int]:
+    """The sections holding ``term`` (a trigram and one character): confirmed at once where
+    the character after the trigram's first occurrence is the term's last, else searched."""
+    found = list(map(eq, following, repeat(ord(term[-1]))))
+    holding = list(compress(sections, found))
+    if len(holding) < len(sections):
+        holding += _containing(folded, term, list(compress(sections, map(not_, found))))
+    return holding
 
 
 def _containing_from(folded: list[str], term: str, sections: list[int], starts) -> list[int]:
