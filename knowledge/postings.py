@@ -43,8 +43,8 @@ POSITION_CAP = 65535  # first positions are kept up to here (a check from there 
 NO_CHARACTER = 0xFFFF  # "the character after the first occurrence is not known"
 NO_CHARACTER_TEXT = chr(NO_CHARACTER)
 _MEMO_GRAMS = 256  # grams kept decoded in memory per index (typing repeats prefixes)
-_CHUNK_GRAMS = 256  # grams per stored chunk, at most
-_CHUNK_BYTES = 32_768  # or fewer, once their postings take this many bytes
+_CHUNK_GRAMS = 64  # grams per stored chunk, at most
+_CHUNK_BYTES = 16_384  # or fewer, once their postings take this many bytes
 _OFFSET_TYPECODE = "I" if array("I").itemsize == 4 else "L"
 
 

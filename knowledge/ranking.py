@@ -24,6 +24,7 @@ from knowledge.postings import GRAM_MAX, NO_CHARACTER, SCORE_CAP, SCORE_STEPS
 
 _MARGIN = 1.000001  # the offset part of a score is at most 1; a hair more for float rounding
 _SCORE_ALL_BELOW = 64  # a tier this small is scored whole rather than visited in order
+_SCORE_ALL_BELOW_CHECKED = 512  # the same for a longer term, whose trigram's ceilings are looser
 
 
 def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], dict[str, set[int]], dict[str, tuple]]:
@@ -42,7 +43,8 @@ def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], di
         # term one character longer than a trigram, its first trigram if not much commoner:
         # the character after that trigram's first occurrence then confirms most candidates.
         entries = []
-        for offset in range(len(term) - GRAM_MAX + 1):
+        last = len(term) - GRAM_MAX
+        for offset in sorted({0, last // 2, last}):  # three trigrams at most: reading each costs
             entry = reader.get(term[offset : offset + GRAM_MAX])
             if entry is None:
                 return set(), {}, {}
@@ -122,7 +124,8 @@ def ranked_with_postings(index, reader, terms: list[str], limit: int) -> tuple[l
     if not limit or not matched:
         return [], len(matched)
     if not index._tiers_hold:
-        return _best([(section, index.score(section, terms)) for section in matched], limit), len(matched)
+        every = list(matched)
+        return _best(list(zip(every, index.scores(every, terms))), limit), len(matched)
     if len(terms) == 1:  # a longer term: visit its rarest trigram's postings
         return _ranked_single(index, reader, terms, matched, titles[terms[0]], visit[terms[0]], limit), len(matched)
     in_title: dict[int, int] = {}
@@ -134,10 +137,11 @@ def ranked_with_postings(index, reader, terms: list[str], limit: int) -> tuple[l
         tiers.setdefault(count, []).append(section)
     scored: list[tuple[int, float]] = []
     for count in sorted(tiers, reverse=True):
-        scored += [(section, index.score(section, terms)) for section in tiers[count]]
+        scored += zip(tiers[count], index.scores(tiers[count], terms))
         if len(scored) >= limit:
             return _best(scored, limit), len(matched)
-    scored += [(section, index.score(section, terms)) for section in matched if section not in in_title]
+    rest = [section for section in matched if section not in in_title]
+    scored += zip(rest, index.scores(rest, terms))
     return _best(scored, limit), len(matched)
 
 
@@ -151,7 +155,7 @@ def _ranked_single(index, reader, terms, matched, in_title, keys, limit) -> list
     if len(best) < limit:
         rest = limit - len(best)
         matching = len(all_keys) if matched is None else len(matched)
-        if matching - len(in_title) <= max(rest, _SCORE_ALL_BELOW):
+        if matching - len(in_title) <= max(rest, _SCORE_ALL_BELOW if matched is None else _SCORE_ALL_BELOW_CHECKED):
             others = list((reader.sections_of(all_keys) if matched is None else matched) - in_title)
             best += zip(others, index.scores(others, terms))
         else:

@@ -2,10 +2,14 @@
 
 Why not SQLite FTS or word segmentation: trigram FTS matches nothing under three
 characters and segmentation loses recall (``../shared/reference/performance-notes.md``).
-Instead every section's title and plain text, folded (lower case, full-width ASCII made
-half-width), is kept in one corpus string with a NUL between sections. A query term is
-found with ``str.find`` jumping from one matching section to the next, so only matching
-sections cost Python work, and snippets are built only for the hits returned.
+Every section's title and plain text is folded (lower case, full-width ASCII made
+half-width) once. A large edition is then searched through character 1-3-gram postings
+kept in the on-disk cache (knowledge/postings.py, knowledge/ranking.py): a short term's
+postings list exactly the sections holding it, ordered so that the best few are found
+without scoring the rest; a longer term's candidates are confirmed one by one. A small
+edition, or one without a usable cache, is scanned: one string of all sections, NUL
+between them, through which ``str.find`` jumps from one matching section to the next.
+Both give the same results; snippets are built only for the hits returned.
 
 Query: whitespace separates terms; a section matches when it contains every term (AND)
 as an exact substring of its title or text.
@@ -24,8 +28,8 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from contextlib import suppress
 from bisect import bisect_right
+from contextlib import suppress
 from dataclasses import dataclass
 from heapq import nlargest
 from itertools import repeat
@@ -120,10 +124,11 @@ class SearchResults:
 class SearchIndex:
     """An index of one rulebook edition; build once, search many times from any thread.
 
-    A large edition (``POSTINGS_THRESHOLD`` characters and more) is searched through
-    unigram and bigram postings kept in the on-disk cache (knowledge/postings.py); a small
-    one, or one with no usable cache, by scanning the folded text. Both give the same
-    results; ``use_postings`` forces either, ``cache_folder`` moves the cache (None: none).
+    A large edition (``POSTINGS_THRESHOLD`` folded characters and more) is searched
+    through the 1-3-gram postings in the on-disk cache (built and stored on first use of
+    this text: seconds for 10 MB); a small one, or one with no usable cache, by scanning.
+    Both give the same results; ``use_postings`` forces either way, ``cache_folder`` moves
+    the cache (default: knowledge.cache_store.default_cache_folder(); None: no cache).
     """
 
     def __init__(self, rulebook: Rulebook, cache_folder: Path | str | None | object = DEFAULT_CACHE, use_postings: bool | None = None) -> None:
@@ -241,17 +246,26 @@ class SearchIndex:
         return matches
 
     def scores(self, sections: list[int], terms: list[str]) -> list[float]:
-        """``score`` of each section, with the per-section searching done in C for one term."""
-        if len(terms) != 1:
-            return [self.score(index, terms) for index in sections]
-        term, log_table = terms[0], _LOG2
+        """``score`` of each section, computed term by term over all the sections at once
+        (the searching in C, the same arithmetic in the same order)."""
+        primary, log_table = max(terms, key=len), _LOG2
         texts = list(map(self._folded.__getitem__, sections))
-        positions = list(map(str.find, texts, repeat(term)))
-        counts = map(str.count, texts, repeat(term), positions)
-        title_lengths = map(self._title_lengths.__getitem__, sections)
+        title_lengths = list(map(self._title_lengths.__getitem__, sections))
+        positions = list(map(str.find, texts, repeat(primary)))
+        counts = map(str.count, texts, repeat(primary), positions)
+        strengths = [log_table[count] if count < 256 else log2(1 + count) for count in counts]
+        in_title = [1 if position < title_length else 0 for position, title_length in zip(positions, title_lengths)]
+        for term in terms:
+            if term == primary:
+                continue
+            firsts = list(map(str.find, texts, repeat(term)))
+            counts = map(str.count, texts, repeat(term), firsts)
+            strengths = [strength + (log_table[count] if count < 256 else log2(1 + count)) for strength, count in zip(strengths, counts)]
+            in_title = [titled + (first < title_length) for titled, first, title_length in zip(in_title, firsts, title_lengths)]
         brevities = map(self._brevity.__getitem__, sections)
-        return [100 * (1 if position < title_length else 0) + brevity * (log_table[count] if count < 256 else log2(1 + count)) / 1 + 100 / (100 + position)
-                for position, title_length, brevity, count in zip(positions, title_lengths, brevities, counts)]
+        term_count = len(terms)
+        return [100 * titled + brevity * strength / term_count + 100 / (100 + position)
+                for titled, brevity, strength, position in zip(in_title, brevities, strengths, positions)]
 
     def _hit(self, index: int, score: float, terms: list[str]) -> SearchHit:
         section = self._sections[index]
