@@ -15,6 +15,9 @@ WORD_ALIGNMENT = 12  # at most this many characters dropped to avoid cutting a L
 ELLIPSIS = "…"
 WIDE_FROM = 0x1100  # from here on a character takes two terminal columns
 _WIDE_CHARACTER = chr(WIDE_FROM)
+_WORD_PAIR = re.compile("[A-Za-z0-9]{2}")  # two ASCII letters or digits: a cut between them splits a word
+_WORD_AHEAD = re.compile("[A-Za-z0-9]*")
+_WORD_BEHIND = re.compile("[A-Za-z0-9]*\\Z")
 _NARROW = re.compile(f"[\\x00-\\u{WIDE_FROM - 1:04x}]")
 
 
@@ -117,14 +120,16 @@ def _columns_forward(text: str, position: int, columns: int) -> int:
 
 
 def _align_to_words(text: str, start: int, end: int, first: int) -> tuple[int, int]:
-    """Move cut points off the middle of a Latin word, never past the first match."""
-    def inside_word(position: int) -> bool:
-        return 0 < position < len(text) and text[position - 1].isascii() and text[position - 1].isalnum() and text[position].isascii() and text[position].isalnum()
-
+    """Move cut points off the middle of a Latin word, never past the first match: a cut
+    inside a run of ASCII letters and digits moves to the run's end (start) or start (end)."""
     limit = min(first, start + WORD_ALIGNMENT)
-    while start < limit and inside_word(start):
-        start += 1
+    if start < limit and _inside_word(text, start):
+        start = min(limit, _WORD_AHEAD.match(text, start).end())  # type: ignore[union-attr]
     limit = max(first + 1, end - WORD_ALIGNMENT)
-    while end > limit and inside_word(end):
-        end -= 1
+    if end > limit and _inside_word(text, end):
+        end = max(limit, _WORD_BEHIND.search(text, limit, end).start())  # type: ignore[union-attr]
     return start, end
+
+
+def _inside_word(text: str, position: int) -> bool:
+    return 0 < position < len(text) and _WORD_PAIR.match(text, position - 1) is not None
