@@ -181,27 +181,36 @@ class PostingsReader:
 
 
 def open_postings(cache_folder: Path | str | None, folded: list[str], title_lengths: list[int], brevity: list[float],
-                  edition: str) -> PostingsReader | None:
-    """The postings of this text from the cache, built and stored first if need be; None
-    when there is no writable cache to keep them in (then the search scans)."""
-    store = open_store(cache_folder)
-    if store is None:
-        return None
+                  edition: str, build: bool = True) -> tuple[PostingsReader | None, bool]:
+    """(the postings of this text from the cache, whether they could be built there). With
+    ``build`` they are built and stored first if missing (seconds for 10 MB). Never raises:
+    without a usable cache the answer is (None, False) and the search scans."""
     try:
-        shift = shift_for(len(folded))
-        key = index_key(folded, shift)
-        found = store.read("SELECT fences FROM indexes WHERE key = ?", (key,))
-        if not found and store.writable and _store(store, key, shift, folded, title_lengths, brevity):
+        store = open_store(cache_folder)
+        if store is None:
+            return None, False
+        try:
+            shift = shift_for(len(folded))
+            key = index_key(folded, shift)
             found = store.read("SELECT fences FROM indexes WHERE key = ?", (key,))
-        if not found:
-            return None
-        fences = json.loads(found[0][0])
-        store.remember_index(edition, key)
-        return PostingsReader(store.path, key, shift, fences)
-    except (ValueError, TypeError):
-        return None
-    finally:
-        store.close()
+            if found is None:
+                return None, False
+            if not found:
+                if not store.writable:
+                    return None, False
+                if not build:
+                    return None, True
+                if not _store(store, key, shift, folded, title_lengths, brevity):
+                    return None, False
+                found = store.read("SELECT fences FROM indexes WHERE key = ?", (key,))
+                if not found:
+                    return None, False
+            store.remember_index(edition, key)
+            return PostingsReader(store.path, key, shift, json.loads(found[0][0])), True
+        finally:
+            store.close()
+    except Exception:  # noqa: BLE001 (a cache problem must never break a search: scan instead)
+        return None, False
 
 
 def _store(store: CacheStore, key: str, shift: int, folded: list[str], title_lengths: list[int], brevity: list[float]) -> bool:

@@ -45,6 +45,8 @@ from knowledge.snippets import Snippet, build_snippet, find_spans
 DEFAULT_LIMIT = 20
 POSTINGS_THRESHOLD = 300_000  # folded characters (about 0.8 MB of Chinese Markdown); below it a scan is ~1 ms
 DEFAULT_CACHE = object()  # SearchIndex's default: the cache folder of knowledge.cache_store
+_builds: dict[str, threading.Lock] = {}  # cache folder → held while building postings into it
+_builds_lock = threading.Lock()
 MAX_QUERY_CHARACTERS = 200
 _SEPARATOR = "\x00"  # no term can hold it (control characters are refused), so no match spans two sections
 _FULL_WIDTH_CHARACTER = re.compile("[\uff01-\uff5e\u3000]")
@@ -125,13 +127,15 @@ class SearchIndex:
     """An index of one rulebook edition; build once, search many times from any thread.
 
     A large edition (``POSTINGS_THRESHOLD`` folded characters and more) is searched
-    through the 1-3-gram postings in the on-disk cache (built and stored on first use of
-    this text: seconds for 10 MB); a small one, or one with no usable cache, by scanning.
-    Both give the same results; ``use_postings`` forces either way, ``cache_folder`` moves
-    the cache (default: knowledge.cache_store.default_cache_folder(); None: no cache).
+    through the 1-3-gram postings in the on-disk cache; a small one, or one with no usable
+    cache, by scanning. Both give the same results. Postings missing from the cache are
+    built and stored in a background thread (seconds for 10 MB; searches scan meanwhile),
+    or before returning with ``wait``. ``use_postings`` forces either way; ``cache_folder``
+    moves the cache (default: knowledge.cache_store.default_cache_folder(); None: none).
     """
 
-    def __init__(self, rulebook: Rulebook, cache_folder: Path | str | None | object = DEFAULT_CACHE, use_postings: bool | None = None) -> None:
+    def __init__(self, rulebook: Rulebook, cache_folder: Path | str | None | object = DEFAULT_CACHE, use_postings: bool | None = None,
+                 wait: bool = False) -> None:
         self.rulebook = rulebook
         self._sections: list[Section] = list(rulebook.sections.values())
         # Each section's title and text folded, with a newline between them (offsets as in the original).
@@ -145,10 +149,28 @@ class SearchIndex:
         self._postings: PostingsReader | None = None
         if use_postings is None:
             use_postings = sum(map(len, folded)) + len(folded) >= POSTINGS_THRESHOLD
+        self._builder: threading.Thread | None = None
         if use_postings:
             folder = default_cache_folder() if cache_folder is DEFAULT_CACHE else cache_folder
             edition = f"{Path(rulebook.directory).resolve()}|{rulebook.language}"
-            self._postings = open_postings(folder, folded, self._title_lengths, self._brevity, edition)  # type: ignore[arg-type]
+            arguments = (folder, folded, self._title_lengths, self._brevity, edition)
+            self._postings, buildable = open_postings(*arguments, build=wait)
+            if self._postings is None and buildable:
+                # Build them in the background; until they are stored, searches scan.
+                self._builder = threading.Thread(target=self._build_postings, args=arguments, name="rulebook-postings", daemon=True)
+                self._builder.start()
+
+    def _build_postings(self, *arguments) -> None:
+        with _builds_lock:  # one build per text at a time in this process; the others find it stored
+            lock = _builds.setdefault(str(arguments[0]), threading.Lock())
+        with lock:
+            self._postings, _ = open_postings(*arguments)
+
+    def wait_for_postings(self, timeout: float | None = None) -> bool:
+        """Wait for a background build of the postings; True if searches now use them."""
+        if self._builder is not None:
+            self._builder.join(timeout)
+        return self._postings is not None
 
     def _scan_data(self) -> tuple[str, list[int], list[int], list[int]]:
         """(corpus, starts, ends, title ends): every folded section in one string, a NUL

@@ -136,7 +136,7 @@ def test_a_cache_folder_that_cannot_be_created(fixture_copy: Path, tmp_path: Pat
     blocker.write_text("not a folder")
 
     rulebook = load_rulebook(fixture_copy, "zh", blocker / "cache")
-    index = SearchIndex(rulebook, cache_folder=blocker / "cache", use_postings=True)
+    index = SearchIndex(rulebook, cache_folder=blocker / "cache", use_postings=True, wait=True)
 
     assert same(rulebook, load_rulebook(fixture_copy, "zh"))
     assert not index.uses_postings
@@ -153,7 +153,7 @@ def test_a_read_only_cache_folder(fixture_copy: Path, tmp_path: Path) -> None:
     try:
         (fixture_copy / "zh" / "duty.md").write_text(front_matter("duty") + "# 值班 {#duty}\n\n新的正文。\n", encoding="utf-8")
         edited = load_rulebook(fixture_copy, "zh", cache)
-        index = SearchIndex(edited, cache_folder=cache, use_postings=True)
+        index = SearchIndex(edited, cache_folder=cache, use_postings=True, wait=True)
     finally:
         cache.chmod(0o755)
         for path in cache.iterdir():
@@ -184,7 +184,7 @@ def test_a_locked_cache_costs_time_not_results(fixture_copy: Path, tmp_path: Pat
 
 def test_postings_removed_under_a_running_search_fall_back_to_scanning(tmp_path: Path, medium_rulebook) -> None:
     cache = tmp_path / "cache"
-    index = SearchIndex(medium_rulebook, cache_folder=cache, use_postings=True)
+    index = SearchIndex(medium_rulebook, cache_folder=cache, use_postings=True, wait=True)
     scan = SearchIndex(medium_rulebook, use_postings=False)
     assert index.uses_postings
     with sqlite3.connect(cache / CACHE_FILE) as connection:
@@ -197,7 +197,7 @@ def test_postings_removed_under_a_running_search_fall_back_to_scanning(tmp_path:
 
 
 def test_searching_from_several_threads(tmp_path: Path, medium_rulebook) -> None:
-    index = SearchIndex(medium_rulebook, cache_folder=tmp_path / "cache", use_postings=True)
+    index = SearchIndex(medium_rulebook, cache_folder=tmp_path / "cache", use_postings=True, wait=True)
     scan = SearchIndex(medium_rulebook, use_postings=False)
     queries = ["值", "值班", "值班员", "应急预案", "report", "值班 要求"]
     results: dict[str, object] = {}

@@ -37,7 +37,7 @@ def varied_queries(index: SearchIndex, count: int = 120, seed: int = 5) -> list[
 
 @pytest.fixture(scope="module")
 def pair(medium_rulebook, tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchIndex, SearchIndex]:
-    indexed = SearchIndex(medium_rulebook, cache_folder=tmp_path_factory.mktemp("cache"), use_postings=True)
+    indexed = SearchIndex(medium_rulebook, cache_folder=tmp_path_factory.mktemp("cache"), use_postings=True, wait=True)
     assert indexed.uses_postings
     return indexed, SearchIndex(medium_rulebook, use_postings=False)
 
@@ -67,10 +67,10 @@ def test_results_are_identical_when_title_tiers_cannot_be_trusted(pair: tuple[Se
 def test_the_postings_are_reused_from_the_cache(medium_rulebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import knowledge.postings as postings
 
-    SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True)
+    SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, wait=True)
     monkeypatch.setattr(postings, "build_level", lambda *arguments: pytest.fail("built again"))
 
-    again = SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True)
+    again = SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, wait=True)
 
     assert again.uses_postings
     assert again.search("值班").total == SearchIndex(medium_rulebook, use_postings=False).search("值班").total
@@ -81,7 +81,7 @@ def test_large_rulebooks_use_postings_by_default_and_small_ones_scan(medium_rule
 
     assert not SearchIndex(medium_rulebook).uses_postings
     monkeypatch.setattr(search, "POSTINGS_THRESHOLD", 1000)
-    assert SearchIndex(medium_rulebook).uses_postings  # in the (test's own) data folder's cache
+    assert SearchIndex(medium_rulebook, wait=True).uses_postings  # in the (test's own) data folder's cache
 
 
 @settings(max_examples=150, deadline=None)
@@ -90,7 +90,7 @@ def test_recall_and_ranking_equal_scanning_on_generated_text(pairs: list[tuple[s
     rulebook = in_memory(pairs)
     query = " ".join(query_terms)
     with tempfile.TemporaryDirectory() as folder:
-        indexed = SearchIndex(rulebook, cache_folder=Path(folder), use_postings=True)
+        indexed = SearchIndex(rulebook, cache_folder=Path(folder), use_postings=True, wait=True)
         assert indexed.uses_postings
         assert indexed.matching_ids(query) == brute_force(rulebook, query)
         assert indexed.search(query, limit) == SearchIndex(rulebook, use_postings=False).search(query, limit)
@@ -98,3 +98,15 @@ def test_recall_and_ranking_equal_scanning_on_generated_text(pairs: list[tuple[s
 
 def test_alphabet_folds_as_the_property_tests_expect() -> None:
     assert fold(ALPHABET) == fold(fold(ALPHABET))
+
+
+def test_postings_are_built_in_the_background_while_searches_scan(medium_rulebook, tmp_path: Path) -> None:
+    index = SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True)
+    scanning = SearchIndex(medium_rulebook, use_postings=False)
+
+    during = index.search("值班员")  # by scanning, or through the postings if they are already there
+    assert index.wait_for_postings(timeout=60)
+
+    assert index.uses_postings
+    assert during == index.search("值班员") == scanning.search("值班员")
+    assert SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True).uses_postings  # stored
