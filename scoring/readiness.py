@@ -47,6 +47,7 @@ class ReadinessPolicy(BaseModel):
     required_competencies: dict[Competency, int] = Field(default_factory=dict)
     critical_free_exams: int = Field(default=3, ge=0, le=100)
     valid_days: int = Field(default=365, ge=1, le=3650)
+    notice_days: int = Field(default=30, ge=0, le=365)  # a clearance this close to its end is "expiring soon"
 
 
 class ReadinessPolicyError(Exception):
@@ -90,6 +91,7 @@ class Readiness:
     last_exam: str | None
     reasons: tuple[Reason, ...] = ()
     cleared_by_hand: dict[str, str] | None = None  # valid_from, valid_until, reason of a clearance by hand in force
+    expires_soon: bool = False  # cleared, but for no more than the policy's notice days
 
     def as_dict(self) -> dict[str, Any]:
         entry = {
@@ -100,6 +102,8 @@ class Readiness:
         }
         if self.cleared_by_hand:
             entry["cleared_by_hand"] = self.cleared_by_hand
+        if self.expires_soon:
+            entry["expires_soon"] = True
         return entry
 
 
@@ -128,9 +132,17 @@ def readiness_board(db: sqlite_utils.Database, policy: ReadinessPolicy, today: d
         values.append(cohort)
     rows = db.execute(f"SELECT t.id, t.name, t.unit, c.name FROM trainees t LEFT JOIN cohorts c ON c.id = t.cohort_id"
                       f" WHERE {where} ORDER BY t.name", values)
-    return [_by_hand(today, by_hand.get(row[0]), _judge(policy, window_start, row, drills, competencies, exams,
-                                                       unattested.get(row[0], 0)))
-            for row in rows]
+    board = [_by_hand(today, by_hand.get(row[0]), _judge(policy, window_start, row, drills, competencies, exams,
+                                                        unattested.get(row[0], 0)))
+             for row in rows]
+    return [_with_notice(entry, today, policy.notice_days) for entry in board]
+
+
+def _with_notice(entry: Readiness, today: datetime.date, notice_days: int) -> Readiness:
+    """Mark a clearance that ends within the notice period, so a renewal exam is booked in time."""
+    if entry.status == "cleared" and entry.valid_until and (entry.valid_until - today).days <= notice_days:
+        return dataclasses.replace(entry, expires_soon=True)
+    return entry
 
 
 def _drill_evidence(db: sqlite_utils.Database, policy: ReadinessPolicy, window_start: str) -> dict[tuple[int, str], _Evidence]:

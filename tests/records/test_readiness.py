@@ -35,6 +35,16 @@ def test_cleared_with_a_recent_pass_and_the_competency(records, clock, trainee, 
     assert entry.last_exam == "2026-05-01"
 
 
+def test_a_clearance_ending_within_the_notice_days_expires_soon(records, clock, trainee, drill_file, policy):
+    sit(records, clock, trainee, drill_file, policy, day="2026-05-01", score=88, competencies={"escalation": 90})
+    # Valid until 2026-07-30: 59 days after TODAY.
+    assert not board(records)["张伟"].expires_soon  # the default notice is 30 days
+    assert "expires_soon" not in board(records)["张伟"].as_dict()
+    on_notice = board(records, POLICY.model_copy(update={"notice_days": 59}))["张伟"]
+    assert on_notice.status == "cleared" and on_notice.expires_soon and on_notice.as_dict()["expires_soon"] is True
+    assert not board(records, POLICY.model_copy(update={"notice_days": 58}))["张伟"].expires_soon
+
+
 def test_a_trainee_without_exams_is_not_yet_cleared(records, clock, trainee, drill_file, policy):
     sit(records, clock, trainee, drill_file, policy, day="2026-05-01", score=100, mode="practice",
         competencies={"escalation": 100})

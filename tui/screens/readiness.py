@@ -82,13 +82,13 @@ class ReadinessScreen(Screen[None]):
             self._show_message(t("readiness.board.policy_error", error=strip_controls(str(error))), "-error")
             return
         self.board = readiness_board(self.trainer.db, policy, self.today)
-        self.cohorts = by_cohort(self.board, self.today)
+        self.cohorts = by_cohort(self.board)
         if not self.board:
             self._show_message(t("readiness.board.empty"), "-empty")
             return
         self.set_class(False, "-empty", "-error")
-        self.query_one("#readiness-summary", Static).update(summary(self.board, self.today, self.language))
-        self.query_one(BoardTable).show(self.cohorts, self.today)
+        self.query_one("#readiness-summary", Static).update(summary(self.board, self.today, policy.notice_days, self.language))
+        self.query_one(BoardTable).show(self.cohorts)
 
     def _show_message(self, message: str, kind: str) -> None:
         """No board to show: the message takes the table's place."""
@@ -104,7 +104,7 @@ class ReadinessScreen(Screen[None]):
         if key is None:
             return
         if key.startswith("cohort-"):
-            detail.update(cohort_detail(self.cohorts[int(key.removeprefix("cohort-"))], self.today, self.language))
+            detail.update(cohort_detail(self.cohorts[int(key.removeprefix("cohort-"))], self.language))
         else:
             entry = next(entry for entry in self.board if entry.trainee_id == int(key))
             detail.update(trainee_detail(entry, self.today, self.language))

@@ -15,20 +15,20 @@ from scoring.readiness import Readiness
 from tui.i18n import text
 from tui.readiness_text import reason_text
 from tui.safe_text import strip_controls
-from tui.widgets.readiness_board import EXPIRING_WITHIN_DAYS, STANDINGS, Cohort, days_text, standing
+from tui.widgets.readiness_board import STANDINGS, Cohort, days_text, standing
 
 STATE_STYLE = {"cleared": "bold $text-success", "expiring": "bold $text-warning", "not_yet": "bold $text-warning",
                "expired": "bold $text-error"}
 
 
-def summary(board: list[Readiness], today: datetime.date, language: str) -> Content:
+def summary(board: list[Readiness], today: datetime.date, notice_days: int, language: str) -> Content:
     """Totals over every cohort; the expiring are counted among the cleared, as they still are."""
     counts = dict.fromkeys(STANDINGS, 0)
     for entry in board:
-        counts[standing(entry, today)] += 1
+        counts[standing(entry)] += 1
     return Content(text(language, "readiness.board.summary", date=today.isoformat(), total=len(board),
                         cleared=counts["cleared"] + counts["expiring"], expiring=counts["expiring"],
-                        days=EXPIRING_WITHIN_DAYS, not_yet=counts["not_yet"], expired=counts["expired"]))
+                        days=notice_days, not_yet=counts["not_yet"], expired=counts["expired"]))
 
 
 def trainee_detail(entry: Readiness, today: datetime.date, language: str) -> Content:
@@ -37,7 +37,7 @@ def trainee_detail(entry: Readiness, today: datetime.date, language: str) -> Con
     for part in (entry.unit, entry.cohort):
         if part:
             parts += [" · ", strip_controls(part)]
-    state = standing(entry, today)
+    state = standing(entry)
     until = entry.valid_until.isoformat() if entry.valid_until else ""
     when = days_text(language, (entry.valid_until - today).days) if state == "expiring" else ""
     parts += ["\n", text(language, "readiness.board.detail.status"),
@@ -57,10 +57,10 @@ def trainee_detail(entry: Readiness, today: datetime.date, language: str) -> Con
     return Content.assemble(*parts)
 
 
-def cohort_detail(cohort: Cohort, today: datetime.date, language: str) -> Content:
+def cohort_detail(cohort: Cohort, language: str) -> Content:
     """A cohort's heading: its name and how many stand where."""
     name = strip_controls(cohort.name) if cohort.name else text(language, "readiness.board.no_cohort")
     parts: list[Any] = [(name, "bold"), "  ", text(language, "readiness.board.cohort.count", count=len(cohort.entries))]
-    for state, count in cohort.tally(today).items():
+    for state, count in cohort.tally().items():
         parts += ["\n", (text(language, f"readiness.board.state.{state}"), STATE_STYLE[state]), f"  {count}"]
     return Content.assemble(*parts)
