@@ -331,7 +331,7 @@ STRINGS: dict[str, str] = {
     "group.state.running": "running",
     "group.state.paused": "paused",
     "group.state.closed": "closed",
-    "group.opened": "Group session open: join code {code}\n{drill} · seed {seed} · {mode} · speed {speed}\nTrainees join with: dutydrill group join {code} --trainee NAME; start everyone with: dutydrill group start {code}",
+    "group.opened": "Group session open: join code {code}\n{drill} · seed {seed} · {mode} · speed {speed}\nTrainees join in the app (G in the drill library, then the code) or with: dutydrill group join {code} --trainee NAME; start everyone from the trainer console (F4 on the start screen) or with: dutydrill group start {code}",
     "group.started": "Group {code} started: drill clock {clock}.",
     "group.paused": "Group {code} paused at {clock}.",
     "group.resumed": "Group {code} resumed at {clock}.",

@@ -331,7 +331,7 @@ STRINGS: dict[str, str] = {
     "group.state.running": "进行中",
     "group.state.paused": "已暂停",
     "group.state.closed": "已结束",
-    "group.opened": "集体演练已开设：加入码 {code}\n{drill} · 种子 {seed} · {mode} · 速度 {speed}\n学员加入：dutydrill group join {code} --trainee 姓名；全体开始：dutydrill group start {code}",
+    "group.opened": "集体演练已开设：加入码 {code}\n{drill} · 种子 {seed} · {mode} · 速度 {speed}\n学员加入：在应用的演练库按 G 输入加入码，或 dutydrill group join {code} --trainee 姓名；全体开始：在教员控制台（开始页 F4）操作，或 dutydrill group start {code}",
     "group.started": "集体演练 {code} 已开始：演练时钟 {clock}。",
     "group.paused": "集体演练 {code} 已在 {clock} 暂停。",
     "group.resumed": "集体演练 {code} 已在 {clock} 继续。",
