@@ -27,10 +27,11 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
+from collections.abc import Iterable
 from functools import partial
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from math import ceil, log2
-from operator import add, and_, lshift, or_, rshift
+from operator import add, and_, ge, lshift, lt, or_, rshift
 from pathlib import Path
 
 from knowledge.cache_store import BUSY_TIMEOUT, CacheStore, open_store
@@ -44,6 +45,8 @@ NO_CHARACTER = 0xFFFF  # "the character after the first occurrence is not known"
 NO_CHARACTER_TEXT = chr(NO_CHARACTER)
 _MEMO_GRAMS = 256  # grams kept decoded in memory per index (typing repeats prefixes)
 _CHUNK_GRAMS = 64  # grams per stored chunk, at most
+_CHARACTERS_PER_PASS = 1_000_000  # of text, per pass building the trigrams
+_ABOVE_ALL = "\U0010ffff\U0010ffff"  # sorts after every character
 _CHUNK_BYTES = 16_384  # or fewer, once their postings take this many bytes
 _OFFSET_TYPECODE = "I" if array("I").itemsize == 4 else "L"
 
@@ -72,19 +75,27 @@ def _grams(text: str, length: int):
     return grams
 
 
-def build_level(length: int, folded: list[str], title_lengths: list[int], brevity: list[float], shift: int
-                ) -> tuple[dict[str, array], dict[str, array]]:
-    """For the grams of one length: gram → keys of the sections containing it and gram →
-    keys of those with it in the title, in document order. For GRAM_MAX characters (and at
-    most 2^16 sections) a key also holds where the gram first occurs in the section:
-    ``key << 32 | min(position, POSITION_CAP) << 16 | the character after it`` (a character
-    beyond U+FFFE is kept as NO_CHARACTER; see ``with_positions``)."""
+def build_level(length: int, folded: list[str], title_lengths: list[int], brevity: list[float], shift: int,
+                low: str = "", high: str = _ABOVE_ALL) -> tuple[dict[str, array], dict[str, array]]:
+    """For the grams of one length starting with a character in [low, high): gram → keys of
+    the sections containing it and gram → keys of those with it in the title, in document
+    order. For GRAM_MAX characters (and at most 2^16 sections) a key also holds where the
+    gram first occurs in the section: ``key << 32 | min(position, POSITION_CAP) << 16 |
+    the character after it`` (beyond U+FFFE: NO_CHARACTER; see ``with_positions``)."""
     positions = with_positions(length, shift)
     new_list = partial(array, "Q" if positions else typecode_for(shift))
     postings: defaultdict[str, array] = defaultdict(new_list)
     titles: defaultdict[str, array] = defaultdict(partial(array, typecode_for(shift)))
+    every = not low and high == _ABOVE_ALL
     for number, text in enumerate(folded):
         grams = list(_grams(text, length))
+        if every:
+            starts_at: Iterable[int] = range(len(grams) - 1, -1, -1)
+        else:
+            heads = text[: len(grams)]  # the first character of each gram
+            chosen = list(map(and_, map(ge, heads, repeat(low)), map(lt, heads, repeat(high))))
+            grams = list(compress(grams, chosen))
+            starts_at = reversed(list(compress(range(len(chosen)), chosen)))
         counts = Counter(grams)
         if not counts:
             continue
@@ -93,18 +104,19 @@ def build_level(length: int, folded: list[str], title_lengths: list[int], brevit
         keys_by_count = [base - (score_ceiling(brevity[number], count) << shift) for count in range(max(counts.values()) + 1)]
         keys = map(keys_by_count.__getitem__, counts.values())
         if positions:
-            first = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # filled from the end: the earliest wins
+            first = dict(zip(reversed(grams), starts_at))  # filled from the end: the earliest wins
             starts = list(map(first.__getitem__, counts))
             padded = text + "\x00"
             following = map(ord, map(padded.__getitem__, map(add, starts, repeat(length))))
             if max(padded) >= NO_CHARACTER_TEXT:
                 following = map(min, following, repeat(NO_CHARACTER))
-            capped = map(min, starts, repeat(POSITION_CAP)) if len(grams) > POSITION_CAP else starts
+            capped = map(min, starts, repeat(POSITION_CAP)) if len(text) > POSITION_CAP else starts
             keys = map(or_, map(or_, map(lshift, keys, repeat(32)), map(lshift, capped, repeat(16))), following)
         # postings[gram].append(key) for every gram, looped in C rather than in Python.
         deque(map(array.append, map(postings.__getitem__, counts), keys), maxlen=0)
         for gram in set(_grams(text[: title_lengths[number]], length)):
-            titles[gram].append(keys_by_count[counts[gram]])
+            if every or low <= gram[0] < high:
+                titles[gram].append(keys_by_count[counts[gram]])
     return postings, titles
 
 
@@ -222,10 +234,10 @@ def _store(store: CacheStore, key: str, shift: int, folded: list[str], title_len
 
     def rows():
         chunk = 0
-        for length in range(1, GRAM_MAX + 1):
-            postings, titles = build_level(length, folded, title_lengths, brevity, shift)
+        for length, low, high in _passes(folded):
+            postings, titles = build_level(length, folded, title_lengths, brevity, shift, low, high)
             positions = with_positions(length, shift)
-            fences[length] = []
+            fences.setdefault(length, [])
             grams: list[str] = []
             parts: list[bytes] = []
             size = 0
@@ -255,6 +267,28 @@ def _store(store: CacheStore, key: str, shift: int, folded: list[str], title_len
         ("INSERT INTO chunks VALUES (?, ?, ?, ?, ?)", rows()),  # type: ignore[list-item]
         ("INSERT OR REPLACE INTO indexes VALUES (?, ?, ?)", lambda: (key, shift, json.dumps(fences, ensure_ascii=False))),
     ])
+
+
+def _passes(folded: list[str]) -> list[tuple[int, str, str]]:
+    """(gram length, lowest first character, first character above) of each building pass.
+    Trigrams are the most numerous (240,000 distinct ones in 10 MB): for a large rulebook
+    they are built in several passes over ranges of first characters, in order, each range
+    about as common, so that only part of them is in memory at a time."""
+    passes = [(length, "", _ABOVE_ALL) for length in range(1, GRAM_MAX)]
+    characters = sum(map(len, folded))
+    parts = max(1, min(8, characters // _CHARACTERS_PER_PASS))
+    if parts == 1:
+        return [*passes, (GRAM_MAX, "", _ABOVE_ALL)]
+    frequency: Counter[str] = Counter()
+    for text in folded:
+        frequency.update(text)
+    bounds, running, step = [""], 0, characters / parts
+    for character in sorted(frequency):
+        if running >= step * len(bounds) and len(bounds) < parts:
+            bounds.append(character)
+        running += frequency[character]
+    bounds.append(_ABOVE_ALL)
+    return passes + [(GRAM_MAX, low, high) for low, high in zip(bounds, bounds[1:])]
 
 
 def _in_order(grams) -> list[str]:

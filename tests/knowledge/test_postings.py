@@ -110,3 +110,17 @@ def test_postings_are_built_in_the_background_while_searches_scan(medium_ruleboo
     assert index.uses_postings
     assert during == index.search("值班员") == scanning.search("值班员")
     assert SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True).uses_postings  # stored
+
+
+def test_trigrams_built_in_several_passes_give_the_same_results(medium_rulebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.postings as postings
+
+    monkeypatch.setattr(postings, "_CHARACTERS_PER_PASS", 20_000)  # as for a large rulebook: several passes
+    assert len([length for length, _, _ in postings._passes(SearchIndex(medium_rulebook, use_postings=False)._folded) if length == 3]) > 2
+    indexed = SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, wait=True)
+    scanning = SearchIndex(medium_rulebook, use_postings=False)
+
+    assert indexed.uses_postings
+    for query in varied_queries(scanning, count=80, seed=13):
+        assert indexed.search(query, 10) == scanning.search(query, 10), query
+        assert indexed.matching_ids(query) == scanning.matching_ids(query), query
