@@ -130,3 +130,25 @@ async def test_readiness_board(language, make_app, records, sat):
         await app.push_screen(ReadinessScreen(trainer, today=datetime.date(2027, 11, 10)))
         await pilot.pause()
         await check(app, pilot, f"readiness-{language}")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_trainer_desk_and_group_console(language, make_app, records, builtin_library, policy, sat):
+    from scoring.groups import join_session, open_session
+    from tui.screens.group_console import GroupConsoleScreen
+    from tui.screens.trainer_home import TrainerHomeScreen
+
+    trainee, _ = sat
+    trainer = Trainer.set_first_passphrase(records, "值班室-教员-2026")
+    # A waiting session: its clock stands at the drill's start, whenever the picture is taken.
+    session = open_session(trainer, builtin_library.find("night-mine-flood", language), 7, "practice",
+                           choose=lambda alphabet: alphabet[0])
+    join_session(records, session.code, trainee.name, policy, 0.0)
+    app = make_app(language)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(TrainerHomeScreen(trainer))
+        await pilot.pause()
+        await check(app, pilot, f"trainer-desk-{language}")
+        await app.push_screen(GroupConsoleScreen(trainer, session.id))
+        await pilot.pause(0.5)  # the members' status comes from a worker
+        await check(app, pilot, f"group-console-{language}")

@@ -21,7 +21,7 @@ STRINGS: dict[str, str] = {
     "trainer.sign_in.again": "Type it again to confirm:",
     "trainer.sign_in.mismatch": "The two passphrases differ; type it again to confirm.",
     "trainer.home.open": "Open a group drill: pick the drill",
-    "trainer.home.seed": "Seed (blank: random)",
+    "trainer.home.seed": "Seed (random)",
     "trainer.home.open_button": "Open and go to the console",
     "trainer.home.sessions": "Group drills not yet closed (Enter opens the console)",
     "trainer.home.session": "{code} · {drill} · {state} · {mode}",

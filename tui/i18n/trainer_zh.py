@@ -21,7 +21,7 @@ STRINGS: dict[str, str] = {
     "trainer.sign_in.again": "再输入一次确认：",
     "trainer.sign_in.mismatch": "两次输入的口令不一致，请再输入一次确认。",
     "trainer.home.open": "开设集体演练：选择演练",
-    "trainer.home.seed": "种子（留空则随机）",
+    "trainer.home.seed": "种子（空则随机）",
     "trainer.home.open_button": "开设并打开控制台",
     "trainer.home.sessions": "未结束的集体演练（回车打开控制台）",
     "trainer.home.session": "{code} · {drill} · {state} · {mode}",
