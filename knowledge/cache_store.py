@@ -113,17 +113,18 @@ class CacheStore:
     # Editions and pruning
 
     def remember_edition(self, edition: str, file_keys: list[str]) -> None:
-        """Record which files an edition uses now, and drop the rows no edition uses."""
-        self.write([
-            ("INSERT OR REPLACE INTO editions VALUES (?, ?, ?)", (edition, json.dumps(file_keys), time.time())),
-            *_prune_statements(),
-        ])
+        """Record which files an edition uses now, and drop the rows no edition uses
+        (nothing is written when that has not changed, as on every load of an unchanged rulebook)."""
+        files = json.dumps(file_keys)
+        if self.read("SELECT files FROM editions WHERE edition = ?", (edition,)) == [(files,)]:
+            return
+        self.write([("INSERT OR REPLACE INTO editions VALUES (?, ?, ?)", (edition, files, time.time())), *_prune_statements()])
 
     def remember_index(self, edition: str, key: str) -> None:
-        self.write([
-            ("INSERT OR REPLACE INTO index_owners VALUES (?, ?, ?)", (edition, key, time.time())),
-            *_prune_statements(),
-        ])
+        """Record which postings an edition uses now, and drop those no edition uses."""
+        if self.read("SELECT key FROM index_owners WHERE edition = ?", (edition,)) == [(key,)]:
+            return
+        self.write([("INSERT OR REPLACE INTO index_owners VALUES (?, ?, ?)", (edition, key, time.time())), *_prune_statements()])
 
 
 def _prune_statements() -> list[tuple[str, object]]:
