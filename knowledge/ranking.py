@@ -9,8 +9,8 @@ the character after it), or else by searching the section. Totals and recall are
 Ranking: a section with one more term in its title always scores higher (100 points
 against at most ``brevity × log2(1 + its length) + 1`` for the rest, checked per rulebook),
 so only the title tiers needed to fill ``limit`` are scored. Within a tier, a single term's
-sections are visited in the order of their postings' ceilings (of the term, or of its
-rarest trigram, which occurs at least as often), and the visit stops once the next
+sections are visited in the order of their postings' ceilings (of the term, or of the
+trigram chosen for it, which occurs at least as often), and the visit stops once the next
 section's best possible score, ``ceiling + 1``, is below the ``limit``-th best found.
 """
 
@@ -29,7 +29,8 @@ _SCORE_ALL_BELOW_CHECKED = 512  # the same for a longer term, whose trigram's ce
 
 def matched_with_postings(index, reader, terms: list[str]) -> tuple[set[int], dict[str, set[int]], dict[str, tuple]]:
     """(every matching section, per term the matching sections with it in the title,
-    per term the (title keys, keys, first positions) to visit in order of ceilings)."""
+    per term the postings (title keys, keys, first positions, following characters) of the
+    term or of the trigram chosen for it, to visit in order of ceilings)."""
     plans = []
     for term in terms:
         if len(term) <= GRAM_MAX:
@@ -94,8 +95,8 @@ def _followed_by(folded: list[str], term: str, sections: list[int], following) -
 
 
 def _containing_from(folded: list[str], term: str, sections: list[int], starts) -> list[int]:
-    """The sections holding ``term``, tried first where their rarest trigram first occurs
-    (that is where a common term nearly always is), then anywhere."""
+    """The sections holding ``term``, tried first where the trigram chosen for it first
+    occurs (that is where a common term nearly always is), then anywhere."""
     found = list(map(str.startswith, map(folded.__getitem__, sections), repeat(term), starts))
     holding = list(compress(sections, found))
     if len(holding) < len(sections):
@@ -126,7 +127,7 @@ def ranked_with_postings(index, reader, terms: list[str], limit: int) -> tuple[l
     if not index._tiers_hold:
         every = list(matched)
         return _best(list(zip(every, index.scores(every, terms))), limit), len(matched)
-    if len(terms) == 1:  # a longer term: visit its rarest trigram's postings
+    if len(terms) == 1:  # a longer term: visit the postings of the trigram chosen for it
         return _ranked_single(index, reader, terms, matched, titles[terms[0]], visit[terms[0]], limit), len(matched)
     in_title: dict[int, int] = {}
     for sections in titles.values():

@@ -83,10 +83,6 @@ def build_snippet(text: str, folded: str, terms: list[str], columns: int = SNIPP
     return Snippet(window, spans)
 
 
-def _width(character: str) -> int:
-    return 2 if ord(character) >= WIDE_FROM else 1  # CJK takes two terminal columns
-
-
 def _fitting(chunk: str, columns: int) -> int:
     """How many characters from the start of ``chunk`` fit in ``columns`` terminal columns."""
     if not chunk:
