@@ -75,6 +75,11 @@ def entry_json(entry: JournalEntry) -> str:
 _INSERT = "INSERT INTO journal (run_id, seq, drill_seconds, wall_time, kind, data) VALUES (?, ?, ?, ?, ?, ?)"
 
 
+def insert_entry_rows(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Journal rows as ``PendingEntries.rows`` gives them, inside the caller's transaction."""
+    db.conn.executemany(_INSERT, rows)
+
+
 class JournalStore:
     def __init__(self, db: sqlite_utils.Database, wall_clock: Callable[[], str]) -> None:
         self.db = db
@@ -138,10 +143,10 @@ class PendingEntries:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def write(self) -> int:
-        """Insert the held entries in the caller's open transaction; how many there were."""
-        self._store.db.conn.executemany(_INSERT, self._rows)
-        return len(self._rows)
+    @property
+    def rows(self) -> list[tuple]:
+        """The held entries as journal rows: (run, seq, drill seconds, wall time, kind, data)."""
+        return list(self._rows)
 
     def clear(self) -> None:
         """Forget the held entries once the transaction that wrote them has committed."""

@@ -16,19 +16,12 @@ reads the clock.
 from __future__ import annotations
 
 import json
-import os
 import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import sqlite_utils
-
-try:
-    import fcntl
-except ImportError:  # Windows: writers fall back on SQLite's busy timeout alone
-    fcntl = None
 
 from drills.catalog import DrillFile
 from drills.database import Migration
@@ -40,6 +33,7 @@ from scoring.records import RecordsError, RecordsStore, Trainee, canonical_json,
 from scoring.sitting import Sitting
 from scoring.attestation import attest_attempt
 from scoring.trainers import Trainer
+from scoring.write_queue import WriterQueue
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud across a room
 CODE_LENGTH = 6
@@ -275,42 +269,12 @@ def close_session(trainer: Trainer, session_id: int, wall_time: float) -> GroupS
 
 # The trainee's side
 
-class WriterQueue:
-    """A lock file beside the database that a room of trainee processes queue on to write.
-
-    SQLite's busy timeout makes a blocked writer sleep and retry with growing pauses, so
-    with thirty processes writing at the same drill second some wait for a second or more;
-    waiting on a file lock, each is woken the moment the writer before it is done.
-    Re-entrant, so a sitting's last journal commit and its scorecard share one turn.
-    """
-
-    def __init__(self, database: Path | str) -> None:
-        self._handle = open(f"{os.path.realpath(database)}-writers", "a+b") if database and fcntl else None
-        self._depth = 0
-
-    @classmethod
-    def of(cls, db: sqlite_utils.Database) -> WriterQueue:
-        return cls(db.execute("PRAGMA database_list").fetchone()[2])
-
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        if self._handle is not None and self._depth == 0:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
-        self._depth += 1
-        try:
-            yield
-        finally:
-            self._depth -= 1
-            if self._handle is not None and self._depth == 0:
-                fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-
-
 class GroupSitting:
     """A trainee's sitting kept on the session's shared clock by ``sync``.
 
     Its journal is not written entry by entry: thirty trainees acting at the same drill
     second would queue for thirty times as many commits. What the drill logs is held and
-    committed in one transaction, one turn in the queue, by ``commit``: every action before
+    committed together by ``commit`` (with other trainees', ``WriterQueue``): every action before
     ``act`` returns, the trainer's events together with the note that they were applied, and
     the engine's own entries (calls ringing, deadlines passing) with the next action or at
     the next ``sync`` at the latest. A crash can lose only those last, and replaying the
@@ -332,15 +296,12 @@ class GroupSitting:
         return self.sitting.drill
 
     def commit(self, applied: int | None = None) -> int:
-        """Write the entries held since the last commit (and the last event applied, if
-        given) in one transaction; how many entries that was."""
-        db = self.sitting.records.db
-        with self.writers.turn(), write_transaction(db):
-            written = self.pending.write()
-            if applied is not None:
-                db.execute("UPDATE group_members SET applied_seq = ? WHERE attempt_id = ?", [applied, self.sitting.attempt_id])
+        """Put the entries held since the last commit (and the last event applied, if given)
+        on disk, in one transaction with other trainees' writes; how many entries that was."""
+        rows = self.pending.rows
+        self.writers.commit_journal(self.sitting.records.db, rows, None if applied is None else (applied, self.sitting.attempt_id))
         self.pending.clear()
-        return written
+        return len(rows)
 
     def sync(self, wall_time: float) -> float:
         """Apply the trainer's new events in order, then run the drill to the shared time.

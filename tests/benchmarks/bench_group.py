@@ -6,10 +6,11 @@ minute, each to answer and greet) with the ideal playbook on the shared clock, w
 process pauses, resumes, shifts the clock, fires an inject and reads the live status.
 
 Measured: every action a process saw acknowledged is in the journal (none lost), no
-"database is locked" error anywhere, and the latency of every journal write: one
-transaction, WAL, synchronous FULL, taken in turn with the other trainees (an action with
-the engine's entries logged since the last write, or the trainer's events as applied) —
-target p99 ≤ 50 ms (issue 7). Also shown: how long an action takes to be acknowledged
+"database is locked" error anywhere, and the latency of every journal write (an action
+with the engine's entries logged since the last write, or the trainer's events as
+applied), from handing the rows to the write queue until they are on disk: WAL,
+synchronous FULL, committed in one transaction with the other trainees' rows waiting
+then (scoring/write_queue.py) — target p99 ≤ 50 ms (issue 7). Also shown: how long an action takes to be acknowledged
 (the engine's work on it and its write), and how long closing an attempt at the drill's
 end takes (its last entries and its scorecard in one turn, all thirty at the same moment).
 """

@@ -13,7 +13,7 @@ import pytest
 from drills import actions as act
 from drills.catalog import DrillFile
 from drills.database import DatabaseError, open_database
-from drills.journal import MIGRATIONS, JournalStore
+from drills.journal import MIGRATIONS, JournalStore, insert_entry_rows
 from drills.loader import load_scenario
 from drills.session import ReplayMismatch, resume_recorded, start_recorded
 from tests.conftest import REPO
@@ -50,11 +50,11 @@ def test_held_entries_are_written_in_the_callers_transaction_and_kept_until_it_c
     drill.act(act.Answer(inject="call"))
     assert len(held) == len(drill.journal) - 1 and [e.kind for e in store.entries(run_id)] == ["drill_started"]
     store.db.conn.execute("BEGIN IMMEDIATE")
-    assert held.write() == len(held)
+    insert_entry_rows(store.db, held.rows)
     store.db.conn.execute("ROLLBACK")  # the transaction failed: nothing stored, nothing forgotten
     assert len(store.entries(run_id)) == 1 and len(held) == len(drill.journal) - 1
     store.db.conn.execute("BEGIN IMMEDIATE")
-    held.write()
+    insert_entry_rows(store.db, held.rows)
     store.db.conn.execute("COMMIT")
     held.clear()
     assert [e.as_dict() for e in store.entries(run_id)] == [e.as_dict() for e in drill.journal] and len(held) == 0
