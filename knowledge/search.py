@@ -130,12 +130,13 @@ class SearchIndex:
     through the 1-3-gram postings in the on-disk cache; a small one, or one with no usable
     cache, by scanning. Both give the same results. Postings missing from the cache are
     built and stored in a background thread (seconds for 10 MB; searches scan meanwhile),
-    or before returning with ``wait``. ``use_postings`` forces either way; ``cache_folder``
-    moves the cache (default: knowledge.cache_store.default_cache_folder(); None: none).
+    or before returning with ``wait``; not at all without ``build`` (a one-off search in a
+    short-lived process). ``use_postings`` forces either way; ``cache_folder`` moves the
+    cache (default: knowledge.cache_store.default_cache_folder(); None: none).
     """
 
     def __init__(self, rulebook: Rulebook, cache_folder: Path | str | None | object = DEFAULT_CACHE, use_postings: bool | None = None,
-                 wait: bool = False) -> None:
+                 wait: bool = False, build: bool = True) -> None:
         self.rulebook = rulebook
         self._sections: list[Section] = list(rulebook.sections.values())
         # Each section's title and text folded, with a newline between them (offsets as in the original).
@@ -155,7 +156,7 @@ class SearchIndex:
             edition = f"{Path(rulebook.directory).resolve()}|{rulebook.language}"
             arguments = (folder, folded, self._title_lengths, self._brevity, edition)
             self._postings, buildable = open_postings(*arguments, build=wait)
-            if self._postings is None and buildable:
+            if self._postings is None and buildable and build:
                 # Build them in the background; until they are stored, searches scan.
                 self._builder = threading.Thread(target=self._build_postings, args=arguments, name="rulebook-postings", daemon=True)
                 self._builder.start()

@@ -124,3 +124,10 @@ def test_trigrams_built_in_several_passes_give_the_same_results(medium_rulebook,
     for query in varied_queries(scanning, count=80, seed=13):
         assert indexed.search(query, 10) == scanning.search(query, 10), query
         assert indexed.matching_ids(query) == scanning.matching_ids(query), query
+
+
+def test_a_one_off_search_uses_cached_postings_but_builds_none(medium_rulebook, tmp_path: Path) -> None:
+    assert not SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, build=False).uses_postings
+    SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, wait=True)
+
+    assert SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, build=False).uses_postings
