@@ -73,7 +73,7 @@ def search_command(context: click.Context, query: tuple[str, ...], lang: str | N
     if len(text) > MAX_QUERY_CHARACTERS:  # refuse before loading anything
         raise click.UsageError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARACTERS})")
     language = _language(context, lang)
-    index = SearchIndex(_load(directory, language))
+    index = SearchIndex(_load(directory, language), build=False)  # one search: postings only if already cached
     try:
         results = index.search(text, limit=limit)
     except QueryError as error:
