@@ -37,7 +37,8 @@ def still(app) -> None:
 
 async def check(app, pilot, name: str) -> None:
     await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)  # screens that lay out again once sized, and workers, settle first
+    await app.workers.wait_for_complete()  # a busy machine must not catch a worker half-way
+    await pilot.pause(0.3)  # screens that lay out again once sized settle first
     still(app)
     picture = app.export_screenshot()
     path = SNAPSHOTS / f"{name}.svg"
