@@ -76,4 +76,6 @@ def test_pin_needs_a_trainee_exam_and_a_pin_to_check(database):
         assert result.exit_code == 2 and "--pin is for an exam sat by a trainee" in result.output
     no_pin = invoke(database, *EXAM[:6], "李娜", "--mode", "exam", "--pin", input=f"{PIN}\n")
     assert no_pin.exit_code == 1 and "李娜 has no PIN" in no_pin.output
+    misspelt = invoke(database, *EXAM[:6], "王五", "--mode", "exam", "--pin")
+    assert misspelt.exit_code == 1 and "No trainee named 王五" in misspelt.output and "PIN" not in misspelt.stderr
     assert attempts(database) == []

@@ -100,8 +100,7 @@ def run_command(settings: Settings, drill: str, seed: int, playbook: str, as_jso
         raise click.UsageError(text(interface, "cli.run.pin_needs_exam"))
     drill_file = find_drill(current_library(), drill, language)
     policy = current_policy()
-    pin = given_pin(interface, ask_pin) if trainee and mode == "exam" else None
-    sitting = start_sitting(settings, trainee, mode, drill_file, policy, seed, pin) if trainee else None
+    sitting = start_sitting(settings, trainee, mode, drill_file, policy, seed, ask_pin) if trainee else None
     running = sitting.drill if sitting else new_drill(drill_file, policy, seed)
     refusals = run_playbook(running, *playbook_for(playbook, running))
     if refusals:
@@ -134,11 +133,12 @@ def given_pin(language: str, ask: bool) -> str | None:
 
 
 def start_sitting(settings: Settings, trainee_name: str, mode: str, drill_file: DrillFile, policy, seed: int,
-                  pin: str | None = None) -> Sitting:
+                  ask_pin: bool = False) -> Sitting:
     """A recorded sitting for ``drill run --trainee``: run, journal and attempt in the database.
     An exam under the PIN is attested (it counts); one without is recorded and said not to count."""
     records = open_store(settings)
-    trainee = records.require_trainee(trainee_name)
+    trainee = records.require_trainee(trainee_name)  # before asking for a PIN: a misspelt name fails at once
+    pin = given_pin(settings.language, ask_pin) if mode == "exam" else None
     if pin is not None:
         return sit_exam_with_pin(records, trainee, pin, drill_file, policy, seed)
     if mode == "exam":
