@@ -257,10 +257,6 @@ class RecordsStore:
         rows = self.db.execute(f"SELECT {_TRAINEE_COLUMNS} WHERE {' AND '.join(where)} ORDER BY t.name", values)
         return [_trainee(row) for row in rows]
 
-    def set_archived(self, name: str, archived: bool) -> None:
-        trainee = self.require_trainee(name)
-        self.db.execute("UPDATE trainees SET archived = ? WHERE id = ?", [int(archived), trainee.id])
-
     # Attempts
 
     def start_attempt(self, trainee: Trainee, drill_file: DrillFile, policy: Policy, seed: int,

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from scoring.records import RecordsError, RecordsStore, backup_database, open_records, policy_hash
+from scoring.trainers import Trainer
 from tests.records.conftest import make_scorecard, sit
 
 
@@ -24,7 +25,7 @@ def test_a_trainee_has_a_unique_name_a_unit_and_a_cohort(records):
 def test_archived_trainees_leave_the_list_but_keep_their_history(records, clock, drill_file, policy):
     trainee = records.add_trainee("王芳")
     sit(records, clock, trainee, drill_file, policy, day="2026-03-02", score=90)
-    records.set_archived("王芳", True)
+    Trainer.set_first_passphrase(records, "值班室-教员-2026").set_archived("王芳", True)  # a trainer archives
     assert records.trainees() == []
     assert [t.name for t in records.trainees(include_archived=True)] == ["王芳"]
     assert len(records.attempts_of(trainee)) == 1
