@@ -300,15 +300,16 @@ class RecordsStore:
                             [status, run_id, attempt_id])
 
     def replace_scorecard(self, attempt_id: int, scorecard: Scorecard, policy: Policy) -> None:
-        """Keep a re-score: the new scorecard, rule hashes and policy replace the old ones."""
+        """Keep a re-score: the new scorecard, rule hashes and policy replace the old ones.
+
+        Inside the caller's write transaction, so the trainer's audit line commits with it."""
         fingerprint = policy_hash(policy)
-        with write_transaction(self.db):
-            self.db.execute("INSERT OR IGNORE INTO policy_versions (hash, policy) VALUES (?, ?)",
-                            [fingerprint, canonical_json(policy.model_dump(mode="json"))])
-            self.db.execute("UPDATE attempts SET policy_hash = ? WHERE id = ?", [fingerprint, attempt_id])
-            self.db.execute("DELETE FROM findings WHERE attempt_id = ?", [attempt_id])
-            self.db.execute("DELETE FROM competency_results WHERE attempt_id = ?", [attempt_id])
-            self._store_scorecard(attempt_id, scorecard)
+        self.db.execute("INSERT OR IGNORE INTO policy_versions (hash, policy) VALUES (?, ?)",
+                        [fingerprint, canonical_json(policy.model_dump(mode="json"))])
+        self.db.execute("UPDATE attempts SET policy_hash = ? WHERE id = ?", [fingerprint, attempt_id])
+        self.db.execute("DELETE FROM findings WHERE attempt_id = ?", [attempt_id])
+        self.db.execute("DELETE FROM competency_results WHERE attempt_id = ?", [attempt_id])
+        self._store_scorecard(attempt_id, scorecard)
 
     def _store_scorecard(self, attempt_id: int, scorecard: Scorecard) -> None:
         self.db.execute(

@@ -220,10 +220,9 @@ class Trainer:
         """Keep a re-score (``scoring.rescore``) in place of the stored scorecard; the audit log
         says what moved: the score, the pass, and each finding's status and points."""
         attempt = result.attempt
-        _, facts = self._attempt_facts(attempt.id)
-        self.records.replace_scorecard(attempt.id, result.scorecard, policy)
-        # replace_scorecard commits its own transaction, so the audit line follows it at once.
-        with write_transaction(self.db):
+        with write_transaction(self.db):  # the new scorecard and its audit line commit together
+            _, facts = self._attempt_facts(attempt.id)
+            self.records.replace_scorecard(attempt.id, result.scorecard, policy)
             self.audit("attempt_rescored", **facts,
                        before={"score": attempt.score, "passed": attempt.passed},
                        after={"score": result.scorecard.score, "passed": result.scorecard.passed},

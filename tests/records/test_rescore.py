@@ -56,3 +56,25 @@ def test_an_edited_rule_is_named(records, finished, policy, tmp_path):
     result = rescore(records, finished, policy, load_rulebook(tmp_path / "rulebook", "zh"))
     assert result.changed_rules == ["duty.phone"]
     assert not result.policy_changed
+
+
+def test_a_kept_rescore_and_its_audit_line_commit_together(records, finished, policy, monkeypatch):
+    from scoring.records import RecordsError
+    from scoring.trainers import Trainer
+
+    trainer = Trainer.set_first_passphrase(records, "值班室-教员-2026")
+    limits = dict(policy.limits)
+    limits["escalate_urgent"] = limits["escalate_urgent"].model_copy(update={"minutes": 0.1})
+    stricter = policy.model_copy(update={"limits": limits})
+    result = rescore(records, finished, stricter, load_rulebook(None, "zh"))
+    assert result.scorecard.score < finished.score
+
+    def audit_fails(*args, **kwargs):
+        raise RecordsError("reason_too_long", maximum=0)
+    monkeypatch.setattr(trainer, "audit", audit_fails)
+    with pytest.raises(RecordsError):
+        trainer.save_rescore(result, stricter)
+    assert records.require_attempt(finished.id).score == finished.score  # no score changed without its audit line
+    monkeypatch.undo()
+    trainer.save_rescore(result, stricter)
+    assert records.require_attempt(finished.id).score == result.scorecard.score

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scoring.records import RecordsError, RecordsStore, backup_database, open_records, policy_hash
+from scoring.records import RecordsError, RecordsStore, backup_database, open_records, policy_hash, write_transaction
 from scoring.trainers import Trainer
 from tests.records.conftest import make_scorecard, sit
 
@@ -71,7 +71,8 @@ def test_a_rescore_replaces_scorecard_findings_and_policy(records, clock, drill_
     trainee = records.add_trainee("张伟")
     attempt_id = sit(records, clock, trainee, drill_file, policy, day="2026-03-02", score=70)
     stricter = policy.model_copy(update={"pass_mark": 90})
-    records.replace_scorecard(attempt_id, make_scorecard(95, competencies={"reporting": 95}), stricter)
+    with write_transaction(records.db):
+        records.replace_scorecard(attempt_id, make_scorecard(95, competencies={"reporting": 95}), stricter)
     attempt = records.require_attempt(attempt_id)
     assert attempt.score == 95 and attempt.policy_hash == policy_hash(stricter)
     assert records.policy_as_scored(attempt)["pass_mark"] == 90
