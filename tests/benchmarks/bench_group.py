@@ -153,7 +153,7 @@ def main() -> int:
                 time.sleep(0.2)
             started = time.time()
             start_session(trainer, session.id, started)
-            status_ms = []
+            status_ms, seen_members = [], {}  # as the trainer's console asks: unchanged trainees are not replayed
             script = [(12, "pause"), (14, "resume"), (20, "shift"), (30, "fire")]
             while not results.ready():
                 elapsed = time.time() - started
@@ -168,7 +168,7 @@ def main() -> int:
                     else:
                         fire_inject(trainer, session.id, f"call_{CALLS:02d}", time.time())
                 before = time.perf_counter()
-                group_status(trainer.db, session.id, time.time())
+                group_status(trainer.db, session.id, time.time(), seen_members)
                 status_ms.append((time.perf_counter() - before) * 1000)
                 time.sleep(2)
             outcomes = results.get()

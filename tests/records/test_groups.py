@@ -391,3 +391,24 @@ def test_playing_along_takes_each_step_on_the_shared_clock(trainer, drill_file, 
     stored = [(e.seq, e.data["action"]["kind"]) for e in trainer.records.journal.entries(attempt.run_id) if e.kind == "action"]
     assert stored == [(a["seq"], a["action"]) for a in acknowledged]
     assert attempt.status == "finished" and attempt.score >= 90
+
+
+def test_a_console_looking_again_replays_only_the_trainees_who_did_something(trainer, drill_file, database, clock, monkeypatch):
+    import scoring.group_reports as group_reports
+
+    session = opened(trainer, drill_file)
+    keen = join_session(process(database, clock), session.code, "张伟", _policy(), START)
+    join_session(process(database, clock), session.code, "李娜", _policy(), START)
+    keen.sync(START + 151)
+    seen: dict = {}
+    first = group_status(trainer.db, session.id, START + 152, seen)
+    replayed = []
+    real_replay = group_reports.replay
+    monkeypatch.setattr(group_reports, "replay", lambda drill_file, policy, seed, entries: replayed.append(len(entries))
+                        or real_replay(drill_file, policy, seed, entries))
+    assert group_status(trainer.db, session.id, START + 153, seen)["members"] == first["members"]
+    assert replayed == []  # nobody's journal grew: nothing replayed or scored again
+    keen.act(Answer(inject="call"))
+    again = {member["trainee"]: member for member in group_status(trainer.db, session.id, START + 154, seen)["members"]}
+    assert len(replayed) == 1 and again["张伟"]["last_action"]["action"] == "answer"
+    assert again == {member["trainee"]: member for member in group_status(trainer.db, session.id, START + 154)["members"]}

@@ -67,6 +67,7 @@ class GroupConsoleScreen(Screen[None]):
         self.close_asked_at: float | None = None
         self.status_failed = False
         self.member_count = 0
+        self.seen_members: dict = {}  # group_status replays only members whose journal grew (touched by one worker at a time)
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.language)
@@ -103,7 +104,7 @@ class GroupConsoleScreen(Screen[None]):
         try:
             db = open_records(self.app.settings.database)
             try:
-                status = group_status(db, self.session.id, time.time())
+                status = group_status(db, self.session.id, time.time(), self.seen_members)
             finally:
                 db.close()
         except (RecordsError, sqlite3.Error, OSError) as error:
