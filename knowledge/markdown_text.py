@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.token import Token
 
 from knowledge.model import Link
@@ -19,11 +20,22 @@ from knowledge.model import Link
 # Characters that can start or end inline markup in CommonMark plus the table and
 # strikethrough extensions; text without any of them is plain text already.
 _INLINE_MARKUP = re.compile(r"[*_`\[\]!<&\\~]")
+# Every markup character but the emphasis ones: text with ``*`` or ``_`` and none of
+# these can only hold emphasis (most rulebook markup is **bold**).
+_NON_EMPHASIS_MARKUP = re.compile(r"[`\[\]!<&\\~]")
+_STAR_RUN = re.compile(r"\*+")
 HEADING_ID = re.compile(r"[ \t]*\{#([^{}]*)\}[ \t]*$")
 _NEWLINES = re.compile(r"\r\n?")
 
 _block_parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
 _inline_parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+# The same inline parser with only the rules that can fire on text whose markup
+# characters are ``*`` and ``_``: every other rule starts at a character in
+# _NON_EMPHASIS_MARKUP, so the tokens are the same (a test holds the two equal), and
+# fewer rules are tried at each position.
+_emphasis_parser = MarkdownIt("commonmark")
+_emphasis_parser.inline.ruler.enableOnly(["text", "newline", "emphasis"])
+_emphasis_parser.inline.ruler2.enableOnly(["balance_pairs", "emphasis", "fragments_join"])
 
 
 def normalize_newlines(text: str) -> str:
@@ -61,21 +73,73 @@ def inline_plain_text(content: str, first_line: int, env: dict | None = None) ->
     ``first_line`` is the 1-based file line where the content starts, for link lines.
     """
     if _INLINE_MARKUP.search(content):
-        return parsed_inline_text(content, first_line, env)
+        plain = _without_strong_pairs(content)
+        if plain is None:
+            return parsed_inline_text(content, first_line, env)
+        content = plain  # any ** left is literal text
     if "\n" not in content:
         return InlineText(content)
     return InlineText(_join_plain_lines(content.split("\n")))
 
 
+def _without_strong_pairs(content: str) -> str | None:
+    """``content`` without its ``**`` pairs if that is all its markup can be (every run of
+    ``*`` two long, no other markup character), else None.
+
+    This is markdown-it's emphasis rule for that case: each run is scanned as in
+    ``StateInline.scanDelims`` (``*`` may split words, so it can open when left-flanking
+    and close when right-flanking), and a closer takes the nearest open opener (with
+    runs of two, the rule of three never applies), so a pair becomes strong emphasis
+    (no text) and an unmatched run stays as text. Line breaks are left for the caller,
+    as for text without markup. A test holds this equal to the inline parser.
+    """
+    if "_" in content or _NON_EMPHASIS_MARKUP.search(content):
+        return None
+    runs = [run.span() for run in _STAR_RUN.finditer(content)]
+    if any(end - start != 2 for start, end in runs):
+        return None
+    openers: list[tuple[int, int]] = []
+    matched: list[tuple[int, int]] = []
+    for start, end in runs:
+        before = content[start - 1] if start > 0 else " "
+        after = content[end] if end < len(content) else " "
+        before_punctuation = isMdAsciiPunct(ord(before)) or isPunctChar(before)
+        after_punctuation = isMdAsciiPunct(ord(after)) or isPunctChar(after)
+        before_space, after_space = isWhiteSpace(ord(before)), isWhiteSpace(ord(after))
+        left_flanking = not (after_space or (after_punctuation and not (before_space or before_punctuation)))
+        right_flanking = not (before_space or (before_punctuation and not (after_space or after_punctuation)))
+        if right_flanking and openers:
+            matched += (openers.pop(), (start, end))
+        elif left_flanking:
+            openers.append((start, end))
+    if not matched:
+        return content
+    matched.sort()
+    pieces, position = [], 0
+    for start, end in matched:
+        pieces.append(content[position:start])
+        position = end
+    pieces.append(content[position:])
+    return "".join(pieces)
+
+
 def parsed_inline_text(content: str, first_line: int, env: dict | None = None) -> InlineText:
-    """``inline_plain_text`` without the shortcut: always through markdown-it's inline parser."""
-    children: list[Token] = []
-    _inline_parser.inline.parse(content, _inline_parser, env if env is not None else {}, children)
+    """``inline_plain_text`` without the plain-text shortcut: always through markdown-it's
+    inline parser (the emphasis-only one when emphasis is all the markup there can be)."""
+    parser = _inline_parser if _NON_EMPHASIS_MARKUP.search(content) else _emphasis_parser
+    children = inline_tokens(content, env, parser)
     result = InlineText("")
     pieces: list[str | None] = []  # None marks a soft line break, resolved once both sides are known
     _render_children(children, pieces, result.links, [first_line])
     result.text = _resolve_soft_breaks(pieces)
     return result
+
+
+def inline_tokens(content: str, env: dict | None = None, parser: MarkdownIt = _inline_parser) -> list[Token]:
+    """markdown-it's inline tokens of ``content`` (by default through the full inline parser)."""
+    children: list[Token] = []
+    parser.inline.parse(content, parser, env if env is not None else {}, children)
+    return children
 
 
 def _join_plain_lines(lines: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from faker import Faker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,3 +79,78 @@ def test_plain_text_shortcut_equals_the_inline_parser(source: str) -> None:
     for token in tokens:
         if token.type == "inline":
             assert inline_plain_text(token.content, 1, env).text == parsed_inline_text(token.content, 1, env).text
+
+
+# Emphasis-only text: flanking rules (CJK and punctuation around the delimiters), runs of
+# delimiters, nesting, unmatched ones, intraword underscores, hard and soft breaks.
+EMPHASIS_CORPUS = [
+    "**应急**预案", "应急**预案**", "应**急预**案", "**应急预案**。", "。**应急**", "（**应急**）", "“**应急**”预案",
+    "*a*b*", "**a**b**", "*a**b*", "***a***", "***a**b*", "**a*b***", "__x__", "_x_y_", "foo_bar_baz", "__应急__预案",
+    "应急__预案__", "*_a_*", "_*a*_", "**_a_**", "*应急*预案*", "**应急**预案**", "** 应急**", "**应急 **", "*", "**", "***",
+    "_", "__ __", "a * b * c", "**未闭合", "未闭合**", "*未闭合", "_未闭合", "**a\nb**", "*a  \nb*", "**应急**  \n预案",
+    "1*2*3", "5*6_7_", "**值班员**：**初报**、*续报*和_终报_", "**1.** 值班", "*$*", "**#**", "*，*", "**。**预案",
+    "****", "*****a*****", "a****b", "_____", "__a_b__", "*a _b* c_", "**a __b** c__", "（*甲*）*乙*", "*全角＊星*",
+]
+EMPHASIS_ALPHABET = "**__值班应急。，（）“” ab1\n#:-+=$"
+
+
+def _same_tokens(content: str) -> None:
+    from knowledge.markdown_text import _NON_EMPHASIS_MARKUP, _emphasis_parser, inline_tokens  # noqa: PLC0415
+
+    assert not _NON_EMPHASIS_MARKUP.search(content)
+    expected = [token.as_dict() for token in inline_tokens(content, {})]
+    assert [token.as_dict() for token in inline_tokens(content, {}, _emphasis_parser)] == expected, content
+
+
+def test_the_emphasis_only_parser_gives_the_full_parsers_tokens_on_a_corpus() -> None:
+    for content in EMPHASIS_CORPUS:
+        _same_tokens(content)
+        tokens, env = parse_blocks(content + "\n")
+        for token in tokens:
+            if token.type == "inline":
+                _same_tokens(token.content)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=EMPHASIS_ALPHABET, min_size=1, max_size=40))
+def test_the_emphasis_only_parser_gives_the_full_parsers_tokens(source: str) -> None:
+    tokens, env = parse_blocks(source)
+    for token in tokens:
+        if token.type == "inline":
+            _same_tokens(token.content)
+    _same_tokens(source)
+
+
+STRONG_ALPHABET = "****值班应急。，（）“” ab1\n#:-+="
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=STRONG_ALPHABET, min_size=1, max_size=40))
+def test_the_strong_pairs_shortcut_equals_the_inline_parser(source: str) -> None:
+    tokens, env = parse_blocks(source)
+    contents = [token.content for token in tokens if token.type == "inline"] + [source.strip(" \n") or "x"]
+    for content in contents:
+        assert inline_plain_text(content, 1, env).text == parsed_inline_text(content, 1, env).text, content
+
+
+def test_the_strong_pairs_shortcut_on_a_corpus() -> None:
+    from knowledge.markdown_text import _without_strong_pairs  # noqa: PLC0415
+
+    taken = 0
+    for content in [*EMPHASIS_CORPUS, "**a** **b** **c**", "**应急**预案和**值班**制度", "**a **b** c**", "**a\n**b", "a **\n** b",
+                    "**a**  \nb", "**a** \nb", "值班 **a** \n**b**", "**（甲）**乙", "甲**（乙）**", "**“甲”**乙", "a**b**c**d"]:
+        taken += _without_strong_pairs(content) is not None
+        assert inline_plain_text(content, 1).text == parsed_inline_text(content, 1).text, content
+    assert taken >= 25
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_shortcuts_change_nothing_in_the_built_in_rulebook(monkeypatch: pytest.MonkeyPatch, language: str) -> None:
+    from knowledge import markdown_text  # noqa: PLC0415
+
+    quick = load_rulebook(None, language)
+    monkeypatch.setattr(markdown_text, "_emphasis_parser", markdown_text._inline_parser)
+    monkeypatch.setattr(markdown_text, "inline_plain_text", parsed_inline_text)  # every paragraph through markdown-it
+    slow = load_rulebook(None, language)
+
+    assert list(quick.sections.values()) == list(slow.sections.values()) and quick.problems == slow.problems
