@@ -97,8 +97,9 @@ def group_status(db: sqlite_utils.Database, session_id: int, wall_time: float,
 def group_debrief(db: sqlite_utils.Database, session_id: int, rule_title: Callable[[str], str] = lambda rule: "",
                   top: int = 10) -> dict[str, Any]:
     """For each expectation how many met it, were late, missed it or were wrong; the commonest
-    mistakes with their rules; each trainee's score and timeline. Attempts still running are
-    scored on their journal so far."""
+    mistakes with their rules; each trainee's score, timeline and steps (each expectation's
+    status and when it was done), to set side by side. Attempts still running are scored on
+    their journal so far."""
     session = session_by_id(db, session_id)
     drill_file = session_drill_file(db, session)
     policies: dict[str, Policy] = {}
@@ -116,8 +117,10 @@ def group_debrief(db: sqlite_utils.Database, session_id: int, rule_title: Callab
             if finding["status"] != "met":
                 key = (finding["id"], finding["status"], finding["rule"])
                 mistakes[key] = mistakes.get(key, 0) + 1
+        steps = {finding["id"]: {"status": finding["status"], "done": finding["done"]}
+                 for finding in card["findings"] if finding["id"] in counts}
         trainees.append({"trainee": name, "attempt": attempt_id, "status": status, "score": card["score"],
-                         "passed": card["passed"], "timeline": _timeline(entries)})
+                         "passed": card["passed"], "timeline": _timeline(entries), "steps": steps})
     commonest = sorted(mistakes.items(), key=lambda item: (-item[1], item[0]))[:top]
     return {
         "session": session_summary(session),

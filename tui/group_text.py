@@ -47,3 +47,21 @@ def debrief_tail(language: str, scenario: Scenario, debrief: dict[str, Any]) -> 
         lines.append(text(language, "group.debrief.trainee", name=trainee["trainee"], score=trainee["score"],
                           status=text(language, f"records.attempt_status.{trainee['status']}"), timeline=steps or "—"))
     return lines
+
+
+def side_by_side(language: str, scenario: Scenario, debrief: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Each expectation (rows) against each trainee (columns): what became of it, and when it was done."""
+    trainees = debrief["trainees"]
+    columns = [text(language, "group.columns.expectation")] + [trainee["trainee"] for trainee in trainees]
+    rows = []
+    for expectation in scenario.expectations:
+        cells = [expectation.id]
+        for trainee in trainees:
+            step = trainee["steps"].get(expectation.id)
+            if step is None:  # the drill ended (or the trainee left) before this step came up
+                cells.append("—")
+                continue
+            when = f" {clock_text(scenario, step['done'])}" if step["done"] is not None else ""
+            cells.append(text(language, f"status.{step['status']}") + when)
+        rows.append(cells)
+    return columns, rows

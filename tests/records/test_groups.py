@@ -308,6 +308,10 @@ def test_status_and_debrief_count_what_each_trainee_did(trainer, drill_file, dat
     assert commonest["rule_title"] == f"title of {commonest['rule']}"
     assert {"finding": "pick_up", "status": "missed", "rule": "duty.phone", "rule_title": "title of duty.phone",
             "count": 1} in debrief["mistakes"]
+    steps = {trainee["trainee"]: trainee["steps"] for trainee in debrief["trainees"]}  # side by side, per expectation
+    assert steps["张伟"]["pick_up"]["status"] == "met" and steps["张伟"]["pick_up"]["done"] is not None
+    assert steps["李娜"]["pick_up"] == {"status": "missed", "done": None}
+    assert set(steps["张伟"]) == set(steps["李娜"]) == {e.id for e in drill_file.scenario.expectations}
     assert {t["trainee"]: t["status"] for t in debrief["trainees"]} == {"张伟": "finished", "李娜": "finished"}
     # Sat inside the trainer's group session: the exams count for clearance.
     standing = attempt_standing(trainer.db, keen.sitting.attempt_id)
@@ -368,6 +372,9 @@ def test_the_group_commands_open_start_report_and_refuse_cleanly(trainer, databa
     assert closed.exit_code == 1 and "is closed" in closed.output
     debrief = json.loads(invoke(database, "debrief", code, "--json").output)
     assert [t["trainee"] for t in debrief["trainees"]] == ["张伟"]
+    worded = invoke(database, "debrief", code).output
+    side_by_side = worded.split("Trainees side by side")[1].splitlines()
+    assert side_by_side[1].split() == ["Expectation", "张伟"] and len(side_by_side) > 3
 
 
 def test_a_damaged_database_gives_one_line(tmp_path):

@@ -144,6 +144,13 @@ async def test_the_trainer_opens_and_runs_a_group_drill_for_everyone(language, m
         missed_by_both = [expectations.get_row_at(row) for row in range(expectations.row_count)]
         assert all(str(row[3]) == "2" for row in missed_by_both)  # nobody did anything: both missed every step
         assert names[1] in str(debrief.query_one("#group-debrief-text", Static).render())
+        side_by_side = debrief.query_one("#group-side-by-side", DataTable)
+        assert [str(column.label) for column in side_by_side.columns.values()][1:] == sorted(names)
+        missed = app.t("status.missed")
+        cells = {str(side_by_side.get_row_at(row)[0]): [str(cell) for cell in side_by_side.get_row_at(row)[1:]]
+                 for row in range(side_by_side.row_count)}
+        assert cells["answer_update"] == [missed, missed]  # nobody answered the call the trainer fired
+        assert cells["final_report"] == ["—", "—"]  # the drill ended before that step came up
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, GroupConsoleScreen)

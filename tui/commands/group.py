@@ -44,7 +44,8 @@ from tui.commands.records import records_errors, rule_title, wall_clock
 from tui.text_table import aligned
 from tui.commands.trainer import sign_in
 from tui.content import current_library, current_policy
-from tui.group_text import EXPECTATION_COLUMNS, MEMBER_COLUMNS, column_titles, debrief_tail, expectation_rows, member_row
+from tui.group_text import (EXPECTATION_COLUMNS, MEMBER_COLUMNS, column_titles, debrief_tail, expectation_rows, member_row,
+                            side_by_side)
 from tui.i18n import text
 from tui.settings import Settings
 
@@ -262,5 +263,9 @@ def debrief_command(settings: Settings, code: str, as_json: bool) -> None:
     click.echo(text(language, "group.debrief.heading", code=session.code, drill=scenario.title, members=len(debrief["trainees"])))
     rows = [column_titles(language, EXPECTATION_COLUMNS)] + expectation_rows(debrief)
     click.echo(aligned(rows))
+    click.echo()
+    click.echo(text(language, "group.debrief.side_by_side"))
+    columns, steps = side_by_side(language, scenario, debrief)
+    click.echo(aligned([columns] + steps))
     for line in debrief_tail(language, scenario, debrief):
         click.echo(line)

@@ -38,4 +38,5 @@ STRINGS: dict[str, str] = {
     "console.confirm_close": "Press F10 again to end this group drill for everyone (what is left undone counts as not done).",
     "console.fire.title": "Pick what to deliver to everyone now (Enter)",
     "console.fire.conditional": "on condition",
+    "group.debrief.side_by_side": "Trainees side by side, step by step (met/late/missed/wrong and when)",
 }

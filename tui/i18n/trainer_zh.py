@@ -38,4 +38,5 @@ STRINGS: dict[str, str] = {
     "console.confirm_close": "再按一次 F10 为全体结束本次集体演练（未完成的事项视为未处理）。",
     "console.fire.title": "选择要立即向全体注入的事项（回车确认）",
     "console.fire.conditional": "视情况",
+    "group.debrief.side_by_side": "各学员逐项对照（达标/超时/未做/有误及完成时间）",
 }

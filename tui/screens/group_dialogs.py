@@ -15,7 +15,7 @@ from knowledge.rulebook import cached_rulebook
 from scoring.group_reports import group_debrief
 from scoring.groups import GroupSession
 from scoring.trainers import Trainer
-from tui.group_text import EXPECTATION_COLUMNS, column_titles, debrief_tail, expectation_rows
+from tui.group_text import EXPECTATION_COLUMNS, column_titles, debrief_tail, expectation_rows, side_by_side
 from tui.keys import binding, localize_bindings
 from tui.safe_text import literal
 
@@ -77,4 +77,11 @@ class GroupDebriefScreen(ModalScreen[None]):
             for row in expectation_rows(debrief):
                 table.add_row(*(literal(cell) for cell in row))
             yield table
+            yield Static(self.app.t("group.debrief.side_by_side"), classes="section-title")
+            columns, rows = side_by_side(language, self.scenario, debrief)
+            steps = DataTable(id="group-side-by-side", cursor_type="cell", zebra_stripes=True)
+            steps.add_columns(*(literal(column) for column in columns))
+            for row in rows:
+                steps.add_row(*(literal(cell) for cell in row))
+            yield steps
             yield Static(literal("\n".join(debrief_tail(language, self.scenario, debrief))), id="group-debrief-text")
