@@ -131,3 +131,25 @@ def test_a_one_off_search_uses_cached_postings_but_builds_none(medium_rulebook, 
     SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, wait=True)
 
     assert SearchIndex(medium_rulebook, cache_folder=tmp_path, use_postings=True, build=False).uses_postings
+
+
+def test_a_pass_picks_the_same_grams_by_range_numbers_as_by_comparing(medium_rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.postings as postings
+
+    index = SearchIndex(medium_rulebook, use_postings=False)
+    monkeypatch.setattr(postings, "_CHARACTERS_PER_PASS", sum(map(len, index._folded)) // 8)  # as for a large rulebook
+    folded, shift = index._folded, postings.shift_for(len(index._folded))
+    passes = postings._passes(folded)
+    assert len([length for length, _, _ in passes if length == 2]) > 1
+    for length in (2, 3):
+        lows = [low for pass_length, low, _ in passes if pass_length == length]
+        ranges = postings._range_numbers(folded, lows)
+        whole, _ = postings.build_level(length, folded, index._title_lengths, index._brevity, shift)
+        together: dict = {}
+        for part, (low, high) in enumerate((low, high) for pass_length, low, high in passes if pass_length == length):
+            compared = postings.build_level(length, folded, index._title_lengths, index._brevity, shift, low, high)
+            numbered = postings.build_level(length, folded, index._title_lengths, index._brevity, shift, low, high, ranges, part)
+            assert compared == numbered
+            assert not together.keys() & compared[0].keys()
+            together |= compared[0]
+        assert together == whole
