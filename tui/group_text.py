@@ -6,10 +6,14 @@ from typing import Any
 
 from drills.scenario import Scenario
 from drills.timing import clock_text
+from drills.variables import instantiate
+from scoring.exports import display_width
 from tui.i18n import text
+from tui.widgets.debrief_evidence import DrillWords, describe_finding
 
 MEMBER_COLUMNS = ("trainee", "clock", "last_action", "pending", "score")
 EXPECTATION_COLUMNS = ("expectation", "met", "late", "missed", "wrong", "rule")
+SUMMARY_COLUMNS = (24, 48, 10_000)  # screen columns of an item's summary tried in turn to tell like steps apart
 
 
 def member_row(scenario: Scenario, member: dict[str, Any]) -> list[str]:
@@ -49,13 +53,38 @@ def debrief_tail(language: str, scenario: Scenario, debrief: dict[str, Any]) -> 
     return lines
 
 
-def side_by_side(language: str, scenario: Scenario, debrief: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Each expectation (rows) against each trainee (columns): what became of it, and when it was done."""
+def step_labels(language: str, scenario: Scenario, seed: int) -> dict[str, str]:
+    """Expectation id → what the debrief calls the step (as in a trainee's own debrief); steps
+    that would share a label are told apart by their item's summary, cut short if that suffices."""
+    filled = instantiate(scenario, seed)[0]  # the names and numbers the group saw
+    words = DrillWords(filled, language)
+    summaries = {inject.id: inject.summary for inject in filled.injects}
+    plain = {e.id: describe_finding({"id": e.id, "description": e.description}, filled, words) for e in filled.expectations}
+    shared = {label for label in plain.values() if list(plain.values()).count(label) > 1}
+    for columns in SUMMARY_COLUMNS:
+        labels = {e.id: f"{plain[e.id]} · {_shortened(summaries.get(e.inject, ''), columns)}" if plain[e.id] in shared
+                  else plain[e.id] for e in filled.expectations}
+        if len(set(labels.values())) == len(labels):
+            break
+    return labels
+
+
+def _shortened(summary: str, columns: int) -> str:
+    if display_width(summary) <= columns:
+        return summary
+    while display_width(summary) > columns - 1:
+        summary = summary[:-1]
+    return summary + "…"
+
+
+def side_by_side(language: str, scenario: Scenario, seed: int, debrief: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Each step (rows) against each trainee (columns): what became of it, and when it was done."""
     trainees = debrief["trainees"]
+    labels = step_labels(language, scenario, seed)
     columns = [text(language, "group.columns.expectation")] + [trainee["trainee"] for trainee in trainees]
     rows = []
     for expectation in scenario.expectations:
-        cells = [expectation.id]
+        cells = [labels[expectation.id]]
         for trainee in trainees:
             step = trainee["steps"].get(expectation.id)
             if step is None:  # the drill ended (or the trainee left) before this step came up

@@ -265,7 +265,7 @@ def debrief_command(settings: Settings, code: str, as_json: bool) -> None:
     click.echo(aligned(rows))
     click.echo()
     click.echo(text(language, "group.debrief.side_by_side"))
-    columns, steps = side_by_side(language, scenario, debrief)
+    columns, steps = side_by_side(language, scenario, session.seed, debrief)
     click.echo(aligned([columns] + steps))
     for line in debrief_tail(language, scenario, debrief):
         click.echo(line)

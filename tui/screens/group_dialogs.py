@@ -78,7 +78,7 @@ class GroupDebriefScreen(ModalScreen[None]):
                 table.add_row(*(literal(cell) for cell in row))
             yield table
             yield Static(self.app.t("group.debrief.side_by_side"), classes="section-title")
-            columns, rows = side_by_side(language, self.scenario, debrief)
+            columns, rows = side_by_side(language, self.scenario, self.session.seed, debrief)
             steps = DataTable(id="group-side-by-side", cursor_type="cell", zebra_stripes=True)
             steps.add_columns(*(literal(column) for column in columns))
             for row in rows:
