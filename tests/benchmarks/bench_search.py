@@ -19,7 +19,8 @@ temporary folder, then measures in one run:
   shown for reference).
 
 Targets (issue 3): search p95 ≤ 10 ms, ripgrep's p95 at least 5 × ours, load ≤ 1 s, ≤ 50 MB;
-the load targets are checked against the warm load (the cold one happens after each edit).
+the load targets hold for the warm load and for the cold one (searchable within the
+second, and the peak while the postings build, in the background, within the memory).
 """
 
 from __future__ import annotations
@@ -237,7 +238,7 @@ def print_report(figures: dict) -> None:
         traced = f", traced {run['traced_kept_mb']:.1f} MB kept / {run['traced_peak_mb']:.1f} MB peak" if "traced_kept_mb" in run else ""
         print(f"{label:<41}searchable after {run['seconds']:.2f} s, postings ready after {run['ready_seconds']:.2f} s; "
               f"memory added: RSS {run['rss_kept_mb']:.1f} MB kept / {run['rss_peak_mb']:.1f} MB peak{traced}")
-    print(f"targets for the warm load: ≤ {TARGET_LOAD_SECONDS} s, ≤ {TARGET_LOAD_MEGABYTES} MB added")
+    print(f"targets for the cold and the warm load: searchable after ≤ {TARGET_LOAD_SECONDS} s, ≤ {TARGET_LOAD_MEGABYTES} MB added (peak)")
     print(f"recall against a brute-force substring test: {figures['recall']:.3f} (target 1.000)")
     ripgrep = {timing.label: timing for timing in figures["ripgrep"] or []}
     files_only = {timing.label: timing for timing in figures["ripgrep_files_only"] or []}
