@@ -16,38 +16,45 @@ EXPECTATION_COLUMNS = ("expectation", "met", "late", "missed", "wrong", "rule")
 SUMMARY_COLUMNS = (24, 48, 10_000)  # screen columns of an item's summary tried in turn to tell like steps apart
 
 
-def member_row(scenario: Scenario, member: dict[str, Any]) -> list[str]:
+def member_row(language: str, scenario: Scenario, member: dict[str, Any]) -> list[str]:
     """One member of ``group_status``: name, drill clock, last action, open deadlines (nearest first), score so far."""
     last = member["last_action"]
     pending = member["pending"]
     return [
         member["trainee"],
         clock_text(scenario, member["drill_seconds"], True),
-        f"{clock_text(scenario, last['at'])} {last['action']} {last['inject']}" if last else "—",
+        action_text(language, scenario, last) if last else "—",
         f"{len(pending)} ({pending[0]['expectation']} {clock_text(scenario, pending[0]['due'])})" if pending else "0",
         str(member["score"]),
     ]
+
+
+def action_text(language: str, scenario: Scenario, step: dict[str, Any]) -> str:
+    """One step of a timeline: when, and what was done (the item's id tells which, as the journal does)."""
+    return f"{clock_text(scenario, step['at'])} {text(language, 'action.' + step['action'])} ({step['inject']})"
 
 
 def column_titles(language: str, columns: tuple[str, ...]) -> list[str]:
     return [text(language, f"group.columns.{name}") for name in columns]
 
 
-def expectation_rows(debrief: dict[str, Any]) -> list[list[str]]:
-    """Per expectation of ``group_debrief``: how many met it, were late, missed it, got it wrong; its rule."""
-    return [[str(row[name]) for name in EXPECTATION_COLUMNS] for row in debrief["expectations"]]
+def expectation_rows(debrief: dict[str, Any], labels: dict[str, str]) -> list[list[str]]:
+    """Per step of ``group_debrief`` (named by ``step_labels``): how many met it, were late, missed it, got it wrong; its rule."""
+    return [[labels.get(row["expectation"], row["expectation"])] + [str(row[name]) for name in EXPECTATION_COLUMNS[1:]]
+            for row in debrief["expectations"]]
 
 
-def debrief_tail(language: str, scenario: Scenario, debrief: dict[str, Any]) -> list[str]:
+def debrief_tail(language: str, scenario: Scenario, debrief: dict[str, Any], labels: dict[str, str]) -> list[str]:
     """The commonest mistakes with their rules, then each trainee's score and timeline."""
     lines = ["", text(language, "group.debrief.mistakes")]
     for mistake in debrief["mistakes"]:
-        lines.append(text(language, "group.debrief.mistake", count=mistake["count"], finding=mistake["finding"],
+        lines.append(text(language, "group.debrief.mistake", count=mistake["count"],
+                          finding=labels.get(mistake["finding"], mistake["finding"]),
                           status=text(language, f"status.{mistake['status']}"), rule=mistake["rule"],
                           title=mistake["rule_title"]))
     lines += ["", text(language, "group.debrief.trainees")]
     for trainee in debrief["trainees"]:
-        steps = ", ".join(f"{clock_text(scenario, step['at'])} {step['action']} {step['inject']}" for step in trainee["timeline"])
+        steps = ", ".join(action_text(language, scenario, step) for step in trainee["timeline"])
         lines.append(text(language, "group.debrief.trainee", name=trainee["trainee"], score=trainee["score"],
                           status=text(language, f"records.attempt_status.{trainee['status']}"), timeline=steps or "—"))
     return lines
@@ -77,10 +84,10 @@ def _shortened(summary: str, columns: int) -> str:
     return summary + "…"
 
 
-def side_by_side(language: str, scenario: Scenario, seed: int, debrief: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Each step (rows) against each trainee (columns): what became of it, and when it was done."""
+def side_by_side(language: str, scenario: Scenario, labels: dict[str, str],
+                 debrief: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Each step (rows, named by ``step_labels``) against each trainee (columns): what became of it, and when."""
     trainees = debrief["trainees"]
-    labels = step_labels(language, scenario, seed)
     columns = [text(language, "group.columns.expectation")] + [trainee["trainee"] for trainee in trainees]
     rows = []
     for expectation in scenario.expectations:

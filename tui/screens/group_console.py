@@ -119,7 +119,7 @@ class GroupConsoleScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for member in status["members"]:
-            cells = member_row(self.scenario, member) + [t(f"records.attempt_status.{member['status']}")]
+            cells = member_row(self.app.language, self.scenario, member) + [t(f"records.attempt_status.{member['status']}")]
             table.add_row(*(literal(cell) for cell in cells), key=str(member["attempt"]))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
