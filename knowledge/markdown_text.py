@@ -95,6 +95,8 @@ def _without_strong_pairs(content: str) -> str | None:
     """
     if "_" in content or _NON_EMPHASIS_MARKUP.search(content):
         return None
+    if "\t" in content and "\n" in content:
+        return None  # markdown-it drops tabs that indent a line; the plain text path keeps them
     runs = [run.span() for run in _STAR_RUN.finditer(content)]
     if any(end - start != 2 for start, end in runs):
         return None
