@@ -215,3 +215,14 @@ def test_the_readiness_text_says_who_a_trainer_cleared_by_hand(invoke, database)
     shown = invoke("readiness", "--on", "2026-06-01").output
     assert "张伟  cleared  until 2026-06-30" in shown
     assert "three years on duty in the city office" in shown
+
+
+def test_trainer_archive_is_trainee_archive(invoke, tmp_path):
+    secret = tmp_path / "passphrase"
+    secret.write_text(f"{PASSPHRASE}\n", encoding="utf-8")
+    invoke("trainee", "add", "张伟")
+    archived = invoke("trainer", "--passphrase-file", str(secret), "archive", "张伟")
+    assert archived.exit_code == 0, archived.output
+    assert "张伟" not in invoke("trainee", "list").output
+    assert invoke("trainer", "archive", "张伟", "--restore", "--passphrase-file", str(secret)).exit_code == 0
+    assert "张伟" in invoke("trainee", "list").output

@@ -24,6 +24,7 @@ from scoring.credentials import check_passphrase_rules, check_pin_rules
 from scoring.trainers import Trainer, passphrase_is_set
 from tui.commands.records import (
     DATE,
+    archive_trainee_command,
     PASSPHRASE_ENV,
     PASSPHRASE_FILE_KEY,
     open_store,
@@ -124,15 +125,8 @@ def edit_command(settings: Settings, name: str, new_name: str | None, unit: str 
                     cohort=trainee.cohort or "—"))
 
 
-@trainer_group.command(name="archive")
-@click.argument("name")
-@click.option("--restore", is_flag=True, help="Bring an archived trainee back.")
-@click.pass_obj
-@records_errors
-def archive_command(settings: Settings, name: str, restore: bool) -> None:
-    """Archive a trainee who left (off the lists and the board, history kept), or bring them back."""
-    sign_in(settings).set_archived(name, not restore)
-    click.echo(text(settings.language, "records.trainee.restored" if restore else "records.trainee.archived_now", name=name))
+# The same command as `dutydrill trainee archive`: one implementation, two places to find it.
+trainer_group.add_command(archive_trainee_command, name="archive")
 
 
 @trainer_group.command(name="import")
