@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Input, OptionList, Static
 
 from scoring.groups import join_session, session_by_id, session_drill_file, session_events
 from scoring.trainers import Trainer
-from tui.group_text import step_labels
+from tui.group_text import GroupWords
 from tui.screens import trainer_sign_in
 from tui.screens.group_console import GroupConsoleScreen
 from tui.screens.group_dialogs import FireInjectScreen, GroupDebriefScreen
@@ -150,7 +150,7 @@ async def test_the_trainer_opens_and_runs_a_group_drill_for_everyone(language, m
         missed = app.t("status.missed")
         cells = {str(side_by_side.get_row_at(row)[0]): [str(cell) for cell in side_by_side.get_row_at(row)[1:]]
                  for row in range(side_by_side.row_count)}
-        labels = step_labels(language, session_drill_file(records.db, session).scenario, session.seed)
+        labels = GroupWords(language, session_drill_file(records.db, session).scenario, session.seed).steps
         assert cells[labels["answer_update"]] == [missed, missed]  # nobody answered the call the trainer fired
         assert cells[labels["final_report"]] == ["—", "—"]  # the drill ended before that step came up
         assert len(set(labels.values())) == len(labels)  # every step has a label of its own

@@ -44,8 +44,7 @@ from tui.commands.records import records_errors, rule_title, wall_clock
 from tui.text_table import aligned
 from tui.commands.trainer import sign_in
 from tui.content import current_library, current_policy
-from tui.group_text import (EXPECTATION_COLUMNS, MEMBER_COLUMNS, column_titles, debrief_tail, expectation_rows, member_row,
-                            side_by_side, step_labels)
+from tui.group_text import EXPECTATION_COLUMNS, MEMBER_COLUMNS, GroupWords, column_titles
 from tui.i18n import text
 from tui.settings import Settings
 
@@ -241,7 +240,8 @@ def status_command(settings: Settings, code: str, as_json: bool) -> None:
     click.echo(text(language, "group.status.heading", code=session.code, drill=scenario.title,
                     state=text(language, f"group.state.{session.state}"),
                     clock=clock_text(scenario, status["session"]["drill_seconds"], True), members=len(status["members"])))
-    rows = [column_titles(language, MEMBER_COLUMNS)] + [member_row(language, scenario, member) for member in status["members"]]
+    words = GroupWords(language, scenario, session.seed)
+    rows = [column_titles(language, MEMBER_COLUMNS)] + [words.member_row(member) for member in status["members"]]
     click.echo(aligned(rows))
 
 
@@ -261,12 +261,12 @@ def debrief_command(settings: Settings, code: str, as_json: bool) -> None:
         return
     scenario = session_drill_file(records.db, session).scenario
     click.echo(text(language, "group.debrief.heading", code=session.code, drill=scenario.title, members=len(debrief["trainees"])))
-    labels = step_labels(language, scenario, session.seed)
-    rows = [column_titles(language, EXPECTATION_COLUMNS)] + expectation_rows(debrief, labels)
+    words = GroupWords(language, scenario, session.seed)
+    rows = [column_titles(language, EXPECTATION_COLUMNS)] + words.expectation_rows(debrief)
     click.echo(aligned(rows))
     click.echo()
     click.echo(text(language, "group.debrief.side_by_side"))
-    columns, steps = side_by_side(language, scenario, labels, debrief)
+    columns, steps = words.side_by_side(debrief)
     click.echo(aligned([columns] + steps))
-    for line in debrief_tail(language, scenario, debrief, labels):
+    for line in words.debrief_tail(debrief):
         click.echo(line)

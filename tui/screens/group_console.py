@@ -36,7 +36,7 @@ from scoring.groups import (
 )
 from scoring.records import RecordsError, open_records
 from scoring.trainers import Trainer
-from tui.group_text import MEMBER_COLUMNS, column_titles, member_row
+from tui.group_text import MEMBER_COLUMNS, GroupWords, column_titles
 from tui.keys import binding, localize_bindings
 from tui.safe_text import literal
 
@@ -79,6 +79,7 @@ class GroupConsoleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         t = self.app.t
+        self.words = GroupWords(self.app.language, self.scenario, self.session.seed)
         table = self.query_one("#console-members", DataTable)
         table.add_columns(*column_titles(self.app.language, MEMBER_COLUMNS), t("console.columns.status"))
         self.show_heading()
@@ -119,7 +120,7 @@ class GroupConsoleScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for member in status["members"]:
-            cells = member_row(self.app.language, self.scenario, member) + [t(f"records.attempt_status.{member['status']}")]
+            cells = self.words.member_row(member) + [t(f"records.attempt_status.{member['status']}")]
             table.add_row(*(literal(cell) for cell in cells), key=str(member["attempt"]))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))

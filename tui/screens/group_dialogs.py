@@ -15,7 +15,7 @@ from knowledge.rulebook import cached_rulebook
 from scoring.group_reports import group_debrief
 from scoring.groups import GroupSession
 from scoring.trainers import Trainer
-from tui.group_text import EXPECTATION_COLUMNS, column_titles, debrief_tail, expectation_rows, side_by_side, step_labels
+from tui.group_text import EXPECTATION_COLUMNS, GroupWords, column_titles
 from tui.keys import binding, localize_bindings
 from tui.safe_text import literal
 
@@ -69,20 +69,20 @@ class GroupDebriefScreen(ModalScreen[None]):
             return section.title if section else ""
 
         debrief = group_debrief(self.trainer.db, self.session.id, rule_title)
-        labels = step_labels(language, self.scenario, self.session.seed)
+        words = GroupWords(language, self.scenario, self.session.seed)
         with VerticalScroll(id="debrief-box", classes="console-dialog"):
             yield Static(literal(self.app.t("group.debrief.heading", code=self.session.code, drill=self.scenario.title,
                                             members=len(debrief["trainees"]))), classes="section-title")
             table = DataTable(id="group-expectations", cursor_type="row", zebra_stripes=True)
             table.add_columns(*column_titles(language, EXPECTATION_COLUMNS))
-            for row in expectation_rows(debrief, labels):
+            for row in words.expectation_rows(debrief):
                 table.add_row(*(literal(cell) for cell in row))
             yield table
             yield Static(self.app.t("group.debrief.side_by_side"), classes="section-title")
-            columns, rows = side_by_side(language, self.scenario, labels, debrief)
+            columns, rows = words.side_by_side(debrief)
             steps = DataTable(id="group-side-by-side", cursor_type="cell", zebra_stripes=True)
             steps.add_columns(*(literal(column) for column in columns))
             for row in rows:
                 steps.add_row(*(literal(cell) for cell in row))
             yield steps
-            yield Static(literal("\n".join(debrief_tail(language, self.scenario, debrief, labels))), id="group-debrief-text")
+            yield Static(literal("\n".join(words.debrief_tail(debrief))), id="group-debrief-text")
