@@ -101,3 +101,17 @@ async def test_five_wrong_codes_close_the_app(make_app, served):
             await type_code(pilot, f"guess {attempt}")
         await pilot.pause()
     assert app.return_code == 1
+
+
+async def test_too_many_wrong_codes_from_all_pages_shut_every_access_screen(make_app, served, isolated_home):
+    from tui.access_log import MAX_WRONG_IN_WINDOW, WrongCodeLog
+
+    wrong_codes = WrongCodeLog(isolated_home / access.WRONG_CODES_FILE)
+    for _ in range(MAX_WRONG_IN_WINDOW):  # other pages guessed
+        wrong_codes.record()
+    app = make_app("en")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await type_code(pilot, CODE)  # even the right code, while the window is full
+        assert isinstance(app.screen, AccessScreen)
+        assert "Too many wrong access codes" in message(app) and "10 more minutes" in message(app)

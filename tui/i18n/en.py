@@ -317,6 +317,7 @@ STRINGS: dict[str, str] = {
     "access.prompt": "This drill is served over the network. Type the access code your trainer gave you and press Enter.",
     "access.placeholder": "access code",
     "access.wrong": "That is not the access code. {left} tries left.",
+    "access.locked": "Too many wrong access codes from all browsers: no code is accepted for about {minutes} more minutes.",
     "access.too_many": "Five wrong access codes: the app has closed.",
     "serve.needs_code": "Serving on {host} lets other machines in, and textual-serve has no authentication of its own. Give an access code with --access-code (at least {minimum} characters) or let one be made with --generate-code; leave out --host to serve this machine only.",
     "serve.code_too_short": "An access code needs at least {minimum} characters.",

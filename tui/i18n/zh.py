@@ -317,6 +317,7 @@ STRINGS: dict[str, str] = {
     "access.prompt": "本演练通过网络提供。请输入培训管理员给出的访问码，回车确认。",
     "access.placeholder": "访问码",
     "access.wrong": "访问码不正确，还可以再试 {left} 次。",
+    "access.locked": "各浏览器累计输错访问码次数过多：约 {minutes} 分钟内不接受任何访问码。",
     "access.too_many": "访问码连续 5 次不正确，已退出。",
     "serve.needs_code": "在 {host} 上提供服务，其他机器都能访问，而 textual-serve 本身没有身份验证。请用 --access-code 给出访问码（至少 {minimum} 个字符），或用 --generate-code 生成一个；只在本机使用时去掉 --host。",
     "serve.code_too_short": "访问码至少要 {minimum} 个字符。",

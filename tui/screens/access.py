@@ -4,12 +4,14 @@ textual-serve has no authentication of its own, so ``dutydrill serve`` hands eac
 app the code in the environment variable ``DUTYDRILL_ACCESS_CODE`` (never on a command
 line, where any user of the machine could read it) and the app opens on this screen.
 While it is up the app's keys and command palette do nothing but quit (``locks_app``).
-A wrong code costs a short wait; the fifth wrong one closes the app.
+A wrong code costs a short wait; the fifth wrong one closes the app; too many wrong codes
+from all pages together shut every access screen for a while (``tui/access_log.py``).
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import os
 
 from textual import on
@@ -18,7 +20,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from drills.locations import data_home
+from tui.access_log import WrongCodeLog
+
 ACCESS_CODE_ENV = "DUTYDRILL_ACCESS_CODE"
+WRONG_CODES_FILE = "access-wrong-codes"
 MAX_TRIES = 5
 WRONG_CODE_DELAY = 1.5  # seconds the input stays shut after a wrong code
 
@@ -42,10 +48,11 @@ def first_screen() -> Screen[None]:
 class AccessScreen(Screen[None]):
     locks_app = True  # the app refuses every action but quit while this screen is on top
 
-    def __init__(self, code: str, delay: float | None = None) -> None:
+    def __init__(self, code: str, delay: float | None = None, wrong_codes: WrongCodeLog | None = None) -> None:
         super().__init__()
         self._code = code
         self._delay = WRONG_CODE_DELAY if delay is None else delay
+        self._wrong_codes = wrong_codes or WrongCodeLog(data_home() / WRONG_CODES_FILE)
         self.wrong_tries = 0
 
     def compose(self) -> ComposeResult:
@@ -64,12 +71,19 @@ class AccessScreen(Screen[None]):
     @on(Input.Submitted, "#access-code")
     def code_entered(self, event: Input.Submitted) -> None:
         field = event.input
+        locked_for = self._wrong_codes.locked_for()
+        if locked_for > 0:  # every page is shut for now, the right code too: that is what stops guessing
+            field.value = ""
+            self.query_one("#start-message", Static).update(
+                self.app.t("access.locked", minutes=math.ceil(locked_for / 60)))
+            return
         if code_matches(event.value, self._code):
             from tui.screens.start import StartScreen
 
             self.app.switch_screen(StartScreen())
             return
         self.wrong_tries += 1
+        self._wrong_codes.record()
         field.value = ""
         if self.wrong_tries >= MAX_TRIES:
             self.app.exit(return_code=1, message=self.app.t("access.too_many"))
