@@ -85,6 +85,11 @@ class Rulebook:
         """The section with this id, or None."""
         return self.sections.get(section_id)
 
+    def title_of(self, section_id: str) -> str:
+        """The section's title, or "" for an id this rulebook lacks (a finding still cites it)."""
+        section = self.sections.get(section_id)
+        return section.title if section else ""
+
     def document_of(self, section: Section) -> Document | None:
         """The document a section belongs to."""
         return self.documents.get(section.document)

@@ -31,8 +31,7 @@ def score_attempt(scenario: Scenario, seed: int, entries: list[JournalEntry], po
     context = AttemptContext(instantiated, policy, entries)
 
     def title(rule: str) -> str:
-        section = rulebook.section(rule) if rulebook else None
-        return section.title if section else ""
+        return rulebook.title_of(rule) if rulebook else ""
 
     findings = [finding for expectation in instantiated.expectations
                 if (finding := _judge_expectation(expectation, context, title)) is not None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from drills.scenario import Scenario
@@ -38,7 +39,7 @@ class GroupWords:
         summaries = {inject.id: inject.summary for inject in self.scenario.injects}
         expectations = self.scenario.expectations
         plain = {e.id: describe_finding({"id": e.id, "description": e.description}, self.scenario, words) for e in expectations}
-        shared = {label for label in plain.values() if list(plain.values()).count(label) > 1}
+        shared = {label for label, count in Counter(plain.values()).items() if count > 1}
         for columns in SUMMARY_COLUMNS:
             labels = {e.id: f"{plain[e.id]} · {_shortened(summaries.get(e.inject, ''), columns)}" if plain[e.id] in shared
                       else plain[e.id] for e in expectations}

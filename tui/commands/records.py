@@ -84,8 +84,7 @@ def note_rule_versions(records: RecordsStore, languages: tuple[str, ...] = LANGU
 
 
 def rule_title(language: str, rule: str) -> str:
-    section = cached_rulebook(language).section(rule)
-    return section.title if section else ""
+    return cached_rulebook(language).title_of(rule)
 
 
 def score_text(value: int | None) -> str:

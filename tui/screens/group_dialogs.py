@@ -62,13 +62,7 @@ class GroupDebriefScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         language = self.app.language
         localize_bindings(self, language)
-        rulebook = cached_rulebook(self.session.language)
-
-        def rule_title(rule: str) -> str:
-            section = rulebook.section(rule)
-            return section.title if section else ""
-
-        debrief = group_debrief(self.trainer.db, self.session.id, rule_title)
+        debrief = group_debrief(self.trainer.db, self.session.id, cached_rulebook(self.session.language).title_of)
         words = GroupWords(language, self.scenario, self.session.seed)
         with VerticalScroll(id="debrief-box", classes="console-dialog"):
             yield Static(literal(self.app.t("group.debrief.heading", code=self.session.code, drill=self.scenario.title,
